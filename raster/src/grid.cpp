@@ -1,0 +1,27 @@
+#include <citycheck/core/error.hpp>
+#include <citycheck/raster/grid.hpp>
+
+#include <gdal_priv.h>
+
+namespace citycheck::raster {
+
+Grid::Grid(GeoTransform gt, int cols, int rows, spatial::Crs crs)
+    : m_gt(gt), m_cols(cols), m_rows(rows), m_crs(std::move(crs)) {}
+
+Grid Grid::from_dataset(GDALDataset& ds) {
+    GeoTransform gt{};
+    if (ds.GetGeoTransform(gt.data()) != CE_None)
+        throw InputError("raster has no geotransform (not georeferenced)", {.file = ds.GetDescription()});
+    if (gt[2] != 0.0 || gt[4] != 0.0)
+        throw InputError("rotated rasters are not supported; warp it north-up first (gdalwarp)",
+                         {.file = ds.GetDescription()});
+    return Grid(gt, ds.GetRasterXSize(), ds.GetRasterYSize(), spatial::Crs::from_ogr(ds.GetSpatialRef()));
+}
+
+spatial::Box Grid::extent() const noexcept {
+    const double x0 = m_gt[0], x1 = m_gt[0] + m_cols * m_gt[1];
+    const double y0 = m_gt[3], y1 = m_gt[3] + m_rows * m_gt[5];
+    return {std::min(x0, x1), std::min(y0, y1), std::max(x0, x1), std::max(y0, y1)};
+}
+
+}  // namespace citycheck::raster

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs the whole test suite; exits non-zero on any failure.
+# With CI=true (or --sanitize) it also builds with ASan+UBSan and runs the unit tests under them.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+sanitize=0
+[ "${CI:-}" = "true" ] && sanitize=1
+[ "${1:-}" = "--sanitize" ] && sanitize=1
+werror=OFF
+[ "${CI:-}" = "true" ] && werror=ON
+
+bash "$root/scripts/install-deps.sh"
+bash "$root/scripts/build.sh" "$root/build" -DCITYCHECK_WERROR=$werror
+(cd "$root/build" && ctest --output-on-failure -j2 --timeout 900)
+
+if [ "$sanitize" = 1 ]; then
+  echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+  bash "$root/scripts/build.sh" "$root/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCITYCHECK_ENABLE_SANITIZERS=ON -DCITYCHECK_WERROR=$werror
+  (cd "$root/build-asan" && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
+     ctest --output-on-failure -j2 -L unit --timeout 900)
+fi

@@ -1,0 +1,49 @@
+#include <gtest/gtest.h>
+
+#include <citycheck/core/error.hpp>
+#include <citycheck/spatial/gdal.hpp>
+
+#include "test_support.hpp"
+
+using namespace citycheck;
+using namespace citycheck::spatial;
+
+TEST(GdalTest, MissingFileNamesThePath) {
+    try {
+        (void)open_dataset("/no/such/file.tif", DatasetKind::raster);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::input);
+        EXPECT_NE(std::string(e.what()).find("/no/such/file.tif"), std::string::npos);
+    }
+}
+
+TEST(GdalTest, UnreadableFormatIsInputError) {
+    test::TempDir dir;
+    const auto path = dir / "garbage.tif";
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    std::fputs("this is not a tiff", f);
+    std::fclose(f);
+    try {
+        (void)open_dataset(path.string(), DatasetKind::raster);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::input);
+        EXPECT_NE(std::string(e.what()).find("garbage.tif"), std::string::npos);
+    }
+}
+
+TEST(GdalTest, ErrorScopeCapturesInsteadOfPrinting) {
+    GdalErrorScope scope;
+    CPLError(CE_Failure, CPLE_AppDefined, "boom %d", 42);
+    EXPECT_EQ(scope.last_error(), "boom 42");
+    CPLError(CE_Warning, CPLE_AppDefined, "careful");
+    ASSERT_EQ(scope.warnings().size(), 1u);
+}
+
+TEST(GdalTest, DriverForExtension) {
+    EXPECT_EQ(driver_for_extension("a/b.CSV"), "CSV");
+    EXPECT_EQ(driver_for_extension("x.gpkg"), "GPKG");
+    EXPECT_EQ(driver_for_extension("x.geojson"), "GeoJSON");
+    EXPECT_THROW(driver_for_extension("x.docx"), UsageError);
+}
