@@ -21,8 +21,4 @@ struct CliContext {
     Progress progress() const;    // bar on a terminal, lines otherwise, nothing with --quiet
 };
 
-// One function per subcommand, each in cli/commands/<name>.cpp.
-void add_info_command(CLI::App& app, CliContext& ctx);
-void add_demo_command(CLI::App& app, CliContext& ctx);
-
 }  // namespace citycheck::cli

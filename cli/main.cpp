@@ -1,8 +1,10 @@
 // citycheck: parse the command line, set up the process (GDAL, threads, logging), run one
 // subcommand and map its outcome to the documented exit codes.
-#include "cli_context.hpp"
+#include "command_registry.hpp"
 
+#include <algorithm>
 #include <iostream>
+#include <tuple>
 #include <optional>
 
 #include <tbb/global_control.h>
@@ -25,8 +27,10 @@ int main(int argc, char** argv) {
     app.add_flag("-q,--quiet", ctx.globals.quiet, "No progress and no informational messages");
     app.add_option("--log-level", ctx.globals.log_level, "debug, info, warning, error or quiet");
 
-    cli::add_info_command(app, ctx);
-    cli::add_demo_command(app, ctx);
+    auto commands = cli::command_registry();
+    std::sort(commands.begin(), commands.end(),
+              [](const auto& a, const auto& b) { return std::tie(a.order, a.name) < std::tie(b.order, b.name); });
+    for (const auto& c : commands) c.add(app, ctx);
 
     try {
         app.parse(argc, argv);

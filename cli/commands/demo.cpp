@@ -1,5 +1,5 @@
 // citycheck demo DIR [--seed N] [--size KM]
-#include "cli_context.hpp"
+#include "command_registry.hpp"
 
 #include <iostream>
 #include <memory>
@@ -8,6 +8,7 @@
 
 namespace citycheck::cli {
 
+namespace {
 void add_demo_command(CLI::App& app, CliContext& ctx) {
     struct Options {
         std::string dir;
@@ -26,5 +27,9 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
         };
     });
 }
+
+const CommandRegistration registration(900, "demo", add_demo_command);
+
+}  // namespace
 
 }  // namespace citycheck::cli

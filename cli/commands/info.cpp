@@ -1,5 +1,5 @@
 // citycheck info DATASET [--json]
-#include "cli_context.hpp"
+#include "command_registry.hpp"
 
 #include <iostream>
 #include <memory>
@@ -8,6 +8,7 @@
 
 namespace citycheck::cli {
 
+namespace {
 void add_info_command(CLI::App& app, CliContext& ctx) {
     struct Options {
         std::string path;
@@ -28,5 +29,9 @@ void add_info_command(CLI::App& app, CliContext& ctx) {
         };
     });
 }
+
+const CommandRegistration registration(10, "info", add_info_command);
+
+}  // namespace
 
 }  // namespace citycheck::cli
