@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libgdal-dev gdal-bin libgeos-dev libproj-dev proj-bin proj-data libtbb-dev
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev
-  googletest libgtest-dev libgmock-dev libbenchmark-dev
+  googletest libgtest-dev libgmock-dev libbenchmark-dev ccache
 )
 # Extra packages a script may ask for (e.g. PostgreSQL/PostGIS for the store tests).
 PACKAGES+=("$@")
