@@ -119,6 +119,7 @@ CityModel::CityModel(std::uint64_t seed, double size_km) : m_seed(seed) {
         }
     build_zones();
     choose_special_areas();
+    place_showcase();
     place_clinics();
 }
 
@@ -315,7 +316,8 @@ BlockPlan CityModel::plan_core(int i, int j) const {
     const std::uint64_t hv = mix(m_seed, tag_block_variant, i, j);
     const std::uint64_t hx = mix(m_seed, tag_block_extra, i, j);
     const std::uint64_t hf = mix(m_seed, tag_facility, i, j);
-    const int v = static_cast<int>(below(hv, 100));
+    int v = static_cast<int>(below(hv, 100));
+    const auto showcase = m_showcase.find(1LL * i * m_nb + j);
     const bool in_bench = i >= m_bench.x0 && i < m_bench.x1 && j >= m_bench.y0 && j < m_bench.y1;
     const int community = community_of_block(i, j);
 
@@ -326,6 +328,11 @@ BlockPlan CityModel::plan_core(int i, int j) const {
     } else {
         bool urban = false;
         b.kind = base_kind(i, j, urban, b.czcsxm);
+        if (showcase != m_showcase.end()) {
+            b.kind = showcase->second.kind;
+            v = showcase->second.variant;
+            b.czcsxm = urban ? b.czcsxm : b.kind == BlockKind::village ? "203" : "";
+        }
     }
     if (b.kind == BlockKind::benchmark_park_area || b.kind == BlockKind::quarter_green) {
         b.urban = true;
@@ -463,6 +470,15 @@ BlockPlan CityModel::plan_core(int i, int j) const {
     case BlockKind::river: break;
     }
 
+    if (showcase != m_showcase.end()) {
+        // The forced facilities go on the block's last interior parcel (housing where there is any).
+        const Rect& r = b.parcels.back().r;
+        int dx = -20;
+        for (Facility f : showcase->second.facilities) {
+            fac(f, (r.x0 + r.x1) / 2 + dx, (r.y0 + r.y1) / 2 + 10);
+            dx += 40;
+        }
+    }
     (void)inner;
     return b;
 }
@@ -472,6 +488,49 @@ BlockPlan CityModel::plan(int i, int j) const {
     const auto& c = m_clinics[static_cast<std::size_t>(community_of_block(i, j))];
     if (c[0] == i && c[1] == j) b.facilities.push_back({Facility::clinic, c[2], c[3]});
     return b;
+}
+
+void CityModel::place_showcase() {
+    // One block of each kind the documentation promises (every listed DLBM code, every facility kind),
+    // so that even the smallest city has them; placed on a matching urban or rural block.
+    struct Spec {
+        BlockKind kind;
+        int variant;
+        bool urban;
+        std::vector<Facility> facilities;
+    };
+    const std::vector<Spec> specs = {
+        {BlockKind::civic, 50, true, {}},  // primary school (variant 40–69)
+        {BlockKind::civic, 10, true, {}},  // middle school
+        {BlockKind::commercial, 80, true, {Facility::market}},
+        {BlockKind::park, 80, true, {Facility::sports}},
+        {BlockKind::urban_residential, 10, true, {Facility::kindergarten, Facility::elderly_care}},
+        {BlockKind::industrial, 10, true, {}},
+        {BlockKind::paddy, 0, false, {}},
+        {BlockKind::forest, 0, false, {}},
+        {BlockKind::shrub, 0, false, {}},
+        {BlockKind::grass, 0, false, {}},
+        {BlockKind::pond, 0, false, {}},
+        {BlockKind::village, 0, false, {}},
+    };
+    const long long n = 1LL * m_nb * m_nb;
+    const long long start = static_cast<long long>(mix(m_seed, tag_block_extra, -1) % static_cast<std::uint64_t>(n));
+    for (const auto& spec : specs) {
+        for (int strict = 1; strict >= 0; --strict) {
+            bool placed = false;
+            for (long long t = 0; t < n && !placed; ++t) {
+                const long long b = (start + t * 7919) % n;  // a prime stride spreads them out
+                const int i = static_cast<int>(b / m_nb), j = static_cast<int>(b % m_nb);
+                if (j == m_river_row || m_showcase.count(b)) continue;
+                if (i >= m_bench.x0 && i < m_bench.x1 && j >= m_bench.y0 && j < m_bench.y1) continue;
+                if (community_of_block(i, j) == m_quarter) continue;
+                if (strict && block_urban(i, j) != spec.urban) continue;
+                m_showcase[b] = {spec.kind, spec.variant, spec.facilities};
+                placed = true;
+            }
+            if (placed) break;
+        }
+    }
 }
 
 void CityModel::place_clinics() {

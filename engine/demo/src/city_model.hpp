@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <map>
 #include <vector>
 
 namespace citycheck::demo::detail {
@@ -117,6 +118,7 @@ class CityModel {
   private:
     BlockPlan plan_core(int i, int j) const;  // without the community clinic
     void place_clinics();
+    void place_showcase();
     void build_zones();
     void choose_special_areas();
     double urbanness(int i, int j) const;
@@ -131,7 +133,13 @@ class CityModel {
     Zone m_city;
     std::vector<Zone> m_districts, m_subdistricts, m_communities;
     ZoneIndex m_index;
-    std::vector<std::array<int, 4>> m_clinics;  // per community: block i, j and local x, y; i < 0 if none
+    std::vector<std::array<int, 4>> m_clinics;
+    struct Showcase {
+        BlockKind kind;
+        int variant;
+        std::vector<Facility> facilities;
+    };
+    std::map<long long, Showcase> m_showcase;  // block (i * nb + j) → forced plan  // per community: block i, j and local x, y; i < 0 if none
 };
 
 std::string chinese_number(int n);  // 1 → 一, 12 → 十二, 105 → 一百零五
