@@ -2,6 +2,7 @@
 // the written files (areas with OGR, vegetation from the raw image bands, populations from the CSVs).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -95,6 +96,37 @@ std::unique_ptr<OGRGeometry> union_of(std::vector<std::unique_ptr<OGRGeometry>>&
     return std::unique_ptr<OGRGeometry>(mp.UnionCascaded());
 }
 
+
+// Neighbouring polygons must share vertices: no vertex of any ring lies strictly inside another
+// ring's edge (a T-junction). Axis-parallel edges only, as in the demo.
+int count_t_junctions(const std::vector<const OGRPolygon*>& polys) {
+    std::map<double, std::vector<double>> on_h, on_v;  // y → xs, x → ys
+    std::vector<const OGRLinearRing*> rings;
+    for (const auto* p : polys) {
+        rings.push_back(p->getExteriorRing());
+        for (int k = 0; k < p->getNumInteriorRings(); ++k) rings.push_back(p->getInteriorRing(k));
+    }
+    for (const auto* r : rings)
+        for (int k = 0; k < r->getNumPoints(); ++k) {
+            on_h[r->getY(k)].push_back(r->getX(k));
+            on_v[r->getX(k)].push_back(r->getY(k));
+        }
+    for (auto* m : {&on_h, &on_v})
+        for (auto& [key, v] : *m) std::sort(v.begin(), v.end());
+    int bad = 0;
+    for (const auto* r : rings)
+        for (int k = 0; k + 1 < r->getNumPoints(); ++k) {
+            const double x0 = r->getX(k), y0 = r->getY(k), x1 = r->getX(k + 1), y1 = r->getY(k + 1);
+            const bool horizontal = y0 == y1;
+            const auto& line = horizontal ? on_h[y0] : on_v[x0];
+            const double lo = horizontal ? std::min(x0, x1) : std::min(y0, y1);
+            const double hi = horizontal ? std::max(x0, x1) : std::max(y0, y1);
+            auto it = std::upper_bound(line.begin(), line.end(), lo);
+            if (it != line.end() && *it < hi) ++bad;
+        }
+    return bad;
+}
+
 std::vector<std::vector<std::string>> read_csv(const fs::path& p) {
     std::vector<std::vector<std::string>> rows;
     std::ifstream in(p);
@@ -178,6 +210,9 @@ TEST_F(DemoCityTest, ParcelsTileTheCityWithTheDocumentedFields) {
         geoms.emplace_back(f->StealGeometry());
     }
     EXPECT_DOUBLE_EQ(area, side * side);
+    std::vector<const OGRPolygon*> polys;
+    for (const auto& g : geoms) polys.push_back(dynamic_cast<const OGRPolygon*>(g.get()));
+    EXPECT_EQ(count_t_junctions(polys), 0);
     EXPECT_DOUBLE_EQ(tbmj, known()["city_area_m2"].get<double>());
     EXPECT_NEAR(tbdlmj, known()["tbdlmj_total_m2"].get<double>(), 1e-3);
     EXPECT_EQ(static_cast<long long>(geoms.size()), known()["parcels"].get<long long>());
@@ -221,6 +256,9 @@ TEST_F(DemoCityTest, ZoneLevelsTileEachOther) {
             EXPECT_TRUE(current.emplace(code, std::unique_ptr<OGRGeometry>(f->StealGeometry())).second);
         }
         EXPECT_DOUBLE_EQ(sum, city_area) << levels[l];
+        std::vector<const OGRPolygon*> polys;
+        for (const auto& [code, g] : current) polys.push_back(dynamic_cast<const OGRPolygon*>(g.get()));
+        EXPECT_EQ(count_t_junctions(polys), 0) << levels[l];
         for (const auto& [parent, a] : child_area)  // children fill their parent exactly
             EXPECT_DOUBLE_EQ(a, dynamic_cast<OGRPolygon*>(previous[parent].get())->get_Area()) << parent;
         if (l > 0) {
