@@ -77,7 +77,7 @@ std::string pad(int v, int width) {
 double rect_distance(const Rect& a, const Rect& b) {  // between two rectangles, 0 if they touch
     const double gx = std::max({0, a.x0 - b.x1, b.x0 - a.x1});
     const double gy = std::max({0, a.y0 - b.y1, b.y0 - a.y1});
-    return std::hypot(gx, gy);
+    return std::sqrt(gx * gx + gy * gy);  // sqrt is correctly rounded everywhere; hypot is not
 }
 
 double max_corner_distance(const Rect& r, const Rect& park) {  // farthest point of r from park
@@ -126,7 +126,7 @@ CityModel::CityModel(std::uint64_t seed, double size_km) : m_seed(seed) {
 double CityModel::urbanness(int i, int j) const {
     // Distance from the centre (1 at the edge midpoints) bent by smooth value noise on a 6-block lattice.
     const double dx = (i + 0.5) / m_nb - 0.5, dy = (j + 0.5) / m_nb - 0.5;
-    const double r = std::hypot(dx, dy) / 0.5;
+    const double r = std::sqrt(dx * dx + dy * dy) / 0.5;  // sqrt, not hypot: correctly rounded everywhere
     const int cell = 6;
     const int gi = i / cell, gj = j / cell;
     const double fx = (i % cell + 0.5) / cell, fy = (j % cell + 0.5) / cell;
@@ -140,7 +140,8 @@ bool CityModel::block_urban(int i, int j) const {
     if (j == m_river_row) return false;
     if (urbanness(i, j) > 0.38) return true;
     const double tx = 0.82 * m_nb, ty = 0.18 * m_nb;  // a satellite town (建制镇)
-    return std::hypot(i + 0.5 - tx, j + 0.5 - ty) < std::max(1.2, 0.05 * m_nb);
+    const double ex = i + 0.5 - tx, ey = j + 0.5 - ty;
+    return std::sqrt(ex * ex + ey * ey) < std::max(1.2, 0.05 * m_nb);
 }
 
 BlockKind CityModel::base_kind(int i, int j, bool& urban, const char*& czcsxm) const {
