@@ -517,6 +517,24 @@ TEST(DemoCity, UnwritableFolderIsOutputError) {
     }
 }
 
+TEST(DemoCity, ReportsProgressAndCancelsCleanly) {
+    TempDir t("citycheck-demo-progress");
+    std::vector<double> seen;
+    citycheck::Progress record([&](double f, std::string_view) {
+        seen.push_back(f);
+        return true;
+    });
+    citycheck::demo::write_demo_city(t.path() / "a", {1, 2.0}, record);
+    ASSERT_GE(seen.size(), 5u);
+    EXPECT_DOUBLE_EQ(seen.back(), 1.0);
+    for (std::size_t k = 1; k < seen.size(); ++k) EXPECT_GE(seen[k], seen[k - 1]);
+
+    int calls = 0;
+    citycheck::Progress cancel([&](double, std::string_view) { return ++calls < 4; });
+    EXPECT_THROW(citycheck::demo::write_demo_city(t.path() / "b", {1, 2.0}, cancel), citycheck::Cancelled);
+    EXPECT_TRUE(fs::is_empty(t.path() / "b")) << "a cancelled run left files behind";
+}
+
 TEST(DemoCity, SizeOutOfRangeIsUsageError) {
     TempDir t("citycheck-demo-small");
     EXPECT_THROW(citycheck::demo::write_demo_city(t.path(), {1, 1.0}), citycheck::UsageError);
