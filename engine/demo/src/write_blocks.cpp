@@ -29,10 +29,9 @@ const char* const k_facility_names[facility_layers] = {"primary_school", "middle
 const char* const k_facility_suffix[facility_point_kinds] = {"小学", "中学", "幼儿园", "社区卫生服务中心",
                                                              "养老服务中心", "菜市场", "全民健身中心"};
 
-struct ParcelOut {
-    VectorOut& gpkg;
-    VectorOut& shp;
-};
+// The Shapefile format stops at 2–4 GB per file: above 100 km the GBK copy holds the south-west
+// 100 km × 100 km (500 × 500 blocks, ≈ 0.9 million parcels, ≈ 0.2 GB DBF) only.
+constexpr int k_shapefile_blocks = 500;
 
 void set_dltb(OGRFeature& f, long long bsm, int tbbh, const LandInfo& li, bool state_owned, const Zone& community,
               long long area, int kc_percent, const char* czcsxm) {
@@ -146,6 +145,7 @@ void write_blocks(const CityModel& m, const std::filesystem::path& dir, VectorOu
                 ++bsm;
                 ++tbbh[static_cast<std::size_t>(ci)];
                 for (auto [out, layer] : {std::pair<VectorOut*, int>{&gpkg, dltb}, {&shp, dltb_shp}}) {
+                    if (out == &shp && (i >= k_shapefile_blocks || j >= k_shapefile_blocks)) continue;
                     OGRFeature& f = out->feature(layer);
                     set_dltb(f, bsm, tbbh[static_cast<std::size_t>(ci)], li, state_owned, community, area, kc, cz);
                     f.SetGeometry(&poly);
