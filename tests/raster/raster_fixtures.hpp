@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-namespace citycheck::test {
+namespace citycheck::test::rasterfx {
 
 struct RasterSpec {
     int cols = 10, rows = 10;
@@ -78,4 +78,4 @@ inline void write_zones(const std::string& path, int epsg, const std::vector<std
     }
 }
 
-}  // namespace citycheck::test
+}  // namespace citycheck::test::rasterfx

@@ -17,7 +17,8 @@
 
 using namespace citycheck;
 using namespace citycheck::raster;
-using citycheck::test::RasterSpec;
+using citycheck::test::rasterfx::RasterSpec;
+using citycheck::test::rasterfx::write_raster;
 using citycheck::test::TempDir;
 
 namespace {
@@ -77,7 +78,7 @@ TEST(ZonalStats, AnalyticValuesWithNodataAndScale) {
     v[2 * 10 + 2] = -1;  // one nodata cell inside the zone
     write_raster((dir / "v.tif").string(), spec, {v});
     // zone: columns 1..4 and rows 1..3 exactly (4 × 3 cells)
-    test::write_zones((dir / "z.gpkg").string(), 32650, {{"a", square(500010, 2999960, 500050, 2999990)}});
+    test::rasterfx::write_zones((dir / "z.gpkg").string(), 32650, {{"a", square(500010, 2999960, 500050, 2999990)}});
     const auto t = run((dir / "v.tif").string(), (dir / "z.gpkg").string(),
                        "count,sum,mean,min,max,stdev,majority,frac_gt:2,frac_in:1,4,valid_frac,area,frac");
     EXPECT_DOUBLE_EQ(column(t, 0, "count"), 11.0);
@@ -101,7 +102,7 @@ TEST(ZonalStats, FractionalCountEqualsAreaForHalfCellOffsets) {
     TempDir dir;
     RasterSpec spec;
     write_raster((dir / "v.tif").string(), spec, {std::vector<double>(100, 1.0)});
-    test::write_zones((dir / "z.gpkg").string(), 32650,
+    test::rasterfx::write_zones((dir / "z.gpkg").string(), 32650,
                       {{"half", square(500005, 2999955, 500045, 2999995)},
                        {"tri", "POLYGON((500003 2999997, 500087 2999951, 500041 2999913, 500003 2999997))"}});
     const auto t = run((dir / "v.tif").string(), (dir / "z.gpkg").string(), "count,sum,area");
@@ -134,7 +135,7 @@ TEST(ZonalStats, ThreadCountAndWindowSizeInvariance) {
                                                             std::to_string(x + 0.2 * s) + " " + std::to_string(y + s) + ", " +
                                                             std::to_string(x) + " " + std::to_string(y) + "))");
     }
-    test::write_zones((dir / "z.gpkg").string(), 32650, zones);
+    test::rasterfx::write_zones((dir / "z.gpkg").string(), 32650, zones);
     const std::string stats = "count,sum,mean,stdev,min,max,frac_gt:0.3";
     ZoneTable base;
     {
@@ -178,7 +179,7 @@ TEST(ZonalStats, GeographicCellAreasAreEllipsoidal) {
     EXPECT_GT(areas.back(), areas.front());  // cells grow towards the equator
     TempDir dir;
     write_raster((dir / "v.tif").string(), spec, {std::vector<double>(200, 1.0)});
-    test::write_zones((dir / "z.gpkg").string(), 4490, {{"all", square(114.0, 30.0, 114.02, 30.01)}});
+    test::rasterfx::write_zones((dir / "z.gpkg").string(), 4490, {{"all", square(114.0, 30.0, 114.02, 30.01)}});
     const auto t = run((dir / "v.tif").string(), (dir / "z.gpkg").string(), "area,count");
     double expected = 0;
     for (double a : areas) expected += 20 * a;
@@ -197,7 +198,7 @@ TEST(ZonalStats, WeightedMeanAndGridMismatch) {
     RasterSpec other = spec;
     other.gt[0] += 5;
     write_raster((dir / "w2.tif").string(), other, {w});
-    test::write_zones((dir / "z.gpkg").string(), 32650, {{"a", square(500000, 2999900, 500100, 3000000)}});
+    test::rasterfx::write_zones((dir / "z.gpkg").string(), 32650, {{"a", square(500000, 2999900, 500100, 3000000)}});
     const Raster vr((dir / "v.tif").string()), wr((dir / "w.tif").string()), w2((dir / "w2.tif").string());
     BandSource vs(vr, 1), ws(wr, 1), ws2(w2, 1);
     spatial::GeosContext ctx;
@@ -230,7 +231,7 @@ TEST(ZonalStats, ZonesInAnotherCrsAreTransformed) {
     char buf[512];
     std::snprintf(buf, sizeof buf, "POLYGON((%.12f %.12f, %.12f %.12f, %.12f %.12f, %.12f %.12f, %.12f %.12f))", xs[0], ys[0], xs[1],
                   ys[1], xs[2], ys[2], xs[3], ys[3], xs[0], ys[0]);
-    test::write_zones((dir / "z.gpkg").string(), 4326, {{"w", buf}});
+    test::rasterfx::write_zones((dir / "z.gpkg").string(), 4326, {{"w", buf}});
     const auto t = run((dir / "v.tif").string(), (dir / "z.gpkg").string(), "area,mean");
     EXPECT_NEAR(column(t, 0, "area"), 360000.0, 1e-3);
     EXPECT_DOUBLE_EQ(column(t, 0, "mean"), 2.0);
@@ -246,14 +247,14 @@ TEST(ZonalStats, BadInputs) {
     const Raster r((dir / "v.tif").string());
     EXPECT_THROW(BandSource(r, 2), InputError);
     spatial::GeosContext ctx;
-    test::write_zones((dir / "empty.gpkg").string(), 32650, {});
+    test::rasterfx::write_zones((dir / "empty.gpkg").string(), 32650, {});
     EXPECT_THROW(load_zones((dir / "empty.gpkg").string(), "zone", r.grid().crs(), ctx), InputError);
-    test::write_zones((dir / "dup.gpkg").string(), 32650, {{"a", square(500000, 2999950, 500050, 3000000)}, {"a", square(500000, 2999950, 500050, 3000000)}});
+    test::rasterfx::write_zones((dir / "dup.gpkg").string(), 32650, {{"a", square(500000, 2999950, 500050, 3000000)}, {"a", square(500000, 2999950, 500050, 3000000)}});
     EXPECT_THROW(load_zones((dir / "dup.gpkg").string(), "zone", r.grid().crs(), ctx), InputError);
-    test::write_zones((dir / "nozcrs.gpkg").string(), 0, {{"a", square(500000, 2999950, 500050, 3000000)}});
+    test::rasterfx::write_zones((dir / "nozcrs.gpkg").string(), 0, {{"a", square(500000, 2999950, 500050, 3000000)}});
     EXPECT_THROW(load_zones((dir / "nozcrs.gpkg").string(), "zone", r.grid().crs(), ctx), InputError);
     // A bow-tie is repaired with a warning naming the zone; a zone off the raster gets valid_frac 0.
-    test::write_zones((dir / "z.gpkg").string(), 32650,
+    test::rasterfx::write_zones((dir / "z.gpkg").string(), 32650,
                       {{"bowtie", "POLYGON((500000 3000000, 500040 2999960, 500040 3000000, 500000 2999960, 500000 3000000))"},
                        {"far", square(600000, 2999950, 600050, 3000000)}});
     (void)log::take_warnings();
@@ -285,7 +286,7 @@ TEST(GreenCoverage, ZoneWithExactlyAQuarterVegetation) {
         for (int c = 0; c < 10; ++c) ndvi[r * 10 + c] = (c % 2 == 0 && r % 2 == 0) ? 0.6 : 0.1;
     write_raster((dir / "ndvi.tif").string(), spec, {ndvi});
     // aligned 4 × 4 cells, and the same offset by half a cell: both hold exactly 25 % vegetation
-    test::write_zones((dir / "z.gpkg").string(), 32650,
+    test::rasterfx::write_zones((dir / "z.gpkg").string(), 32650,
                       {{"aligned", square(500020, 2999940, 500060, 2999980)}, {"offset", square(500015, 2999935, 500055, 2999975)}});
     const Raster r((dir / "ndvi.tif").string());
     BandSource s(r, 1);
