@@ -4,6 +4,7 @@
 
 #include <tbb/parallel_pipeline.h>
 #include <tbb/info.h>
+#include <tbb/task_arena.h>
 
 #include <atomic>
 
@@ -61,7 +62,8 @@ void write_ndvi(const Raster& image, NdviBands bands, const std::string& out_pat
     band->SetDescription("NDVI");
 
     // Windows aligned to the output tiles, so each tile is written once and whole.
-    const BlockPlan plan(grid.cols(), grid.rows(), {options.tile, options.tile}, options.max_cells);
+    const BlockPlan plan(grid.cols(), grid.rows(), {options.tile, options.tile}, options.max_cells, {0, 0, -1, -1},
+                         4 * tbb::this_task_arena::max_concurrency());
     const auto& windows = plan.windows();
     ProgressCounter counter(progress, windows.size(), "NDVI");
     std::size_t next = 0;
@@ -70,7 +72,7 @@ void write_ndvi(const Raster& image, NdviBands bands, const std::string& out_pat
         Block block;
         std::vector<float> out;
     };
-    const auto tokens = static_cast<std::size_t>(2 * tbb::info::default_concurrency());
+    const auto tokens = static_cast<std::size_t>(2 * tbb::this_task_arena::max_concurrency());
     tbb::parallel_pipeline(
         tokens,
         tbb::make_filter<void, std::shared_ptr<Item>>(tbb::filter_mode::serial_in_order,

@@ -7,6 +7,7 @@
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <charconv>
@@ -225,7 +226,9 @@ ZonalResult compute_zonal(const ZonalInput& input, const ZoneSet& zones, const Z
     };
     if (!any) return finish();
 
-    const BlockPlan plan(grid.cols(), grid.rows(), input.sources[0]->native_block(), options.max_cells, area);
+    // Enough windows for every worker; results do not depend on the window size.
+    const BlockPlan plan(grid.cols(), grid.rows(), input.sources[0]->native_block(), options.max_cells, area,
+                         4 * tbb::this_task_arena::max_concurrency());
     const auto unit = plan.unit();
     std::unordered_map<long long, std::vector<std::uint32_t>> buckets;  // unit → zones, ascending
     for (std::size_t z = 0; z < nz; ++z) {
