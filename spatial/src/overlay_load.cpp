@@ -32,6 +32,13 @@ constexpr std::size_t MAX_EXAMPLES = 20;
 
 std::vector<std::string> open_options_for(const std::string& path, const std::string& encoding) {
     if (!encoding.empty()) return {"ENCODING=" + encoding};
+    // GdalEnvironment sets SHAPE_ENCODING="" (raw bytes), which also silences .cpg files and the
+    // DBF language byte; so pass every declared or detected non-ASCII encoding explicitly.
+    if (const auto enc = shapefile_encoding(path); enc && enc->encoding != "ASCII" && enc->source != "default") {
+        std::string e = enc->encoding;
+        if (!e.empty() && e.find_first_not_of("0123456789") == std::string::npos) e = "CP" + e;  // .cpg "936"
+        return {"ENCODING=" + e};
+    }
     return vector_open_options(path);
 }
 
