@@ -120,11 +120,12 @@ void EdgeIndex::edges_near_segment(Pt a, Pt b, double distance, std::vector<Edge
                     if (d < best) best = d, best_t = t;
                 };
                 double t = 0;
-                consider(segment_distance(a, p, q, &t), t);
-                consider(segment_distance(b, p, q, &t), t);
-                double u = 0;
-                consider(segment_distance(p, a, b, &u), 0.0);
-                consider(segment_distance(q, a, b, &u), 1.0);
+                const double da = segment_distance(a, p, q, &t);
+                consider(da, t);
+                const double db = segment_distance(b, p, q, &t);
+                consider(db, t);
+                consider(segment_distance(p, a, b), 0.0);
+                consider(segment_distance(q, a, b), 1.0);
                 const double rx = q.x - p.x, ry = q.y - p.y, sx = b.x - a.x, sy = b.y - a.y;
                 const double den = rx * sy - ry * sx;
                 if (std::abs(den) > 1e-12) {

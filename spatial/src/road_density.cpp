@@ -73,15 +73,14 @@ RoadDensityResult road_density(const RoadLines& lines, const RoadGraph& graph, c
         for (long long r = ridx(line_box[i].ymin); r <= ridx(line_box[i].ymax); ++r)
             for (long long c = cidx(line_box[i].xmin); c <= cidx(line_box[i].xmax); ++c) buckets[static_cast<std::size_t>(r * cols + c)].push_back(i);
 
-    // Intersections: nodes of degree >= 3, located in zones.
+    // Intersections (nodes of degree >= 3) bucketed on the same grid; each zone tests its own.
+    std::vector<std::vector<std::uint32_t>> node_buckets(buckets.size());
+    for (std::uint32_t v = 0; v < graph.node_count(); ++v)
+        if (graph.degree(v) >= 3) {
+            const Pt p = graph.node_point(v);
+            node_buckets[static_cast<std::size_t>(ridx(p.y) * cols + cidx(p.x))].push_back(v);
+        }
     result.zones.assign(zones.ids.size(), {});
-    {
-        ZoneLocator locate(zones);
-        for (std::uint32_t v = 0; v < graph.node_count(); ++v)
-            if (graph.degree(v) >= 3)
-                if (auto z = locate.locate(graph.node_point(v))) ++result.zones[*z].intersections;
-    }
-
     tbb::enumerable_thread_specific<GeosContext> contexts;
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, zones.ids.size(), 1), [&](const auto& range) {
         auto& ctx = contexts.local();
@@ -89,7 +88,7 @@ RoadDensityResult road_density(const RoadLines& lines, const RoadGraph& graph, c
             auto& out = result.zones[z];
             out.area_km2 = zones.polygons[z].area() / 1e6;
             out.length_by_class_km.assign(result.classes.size(), 0.0);
-            if (lines.lines.empty()) continue;
+            if (lines.lines.empty()) continue;  // then there are no nodes either
             const Box zb = zones.polygons[z].envelope();
             std::vector<std::uint32_t> cand;
             for (long long r = ridx(zb.ymin); r <= ridx(zb.ymax); ++r)
@@ -113,6 +112,10 @@ RoadDensityResult road_density(const RoadLines& lines, const RoadGraph& graph, c
                 out.length_by_class_km[line_class[i]] += len / 1000.0;
             }
             for (double v : out.length_by_class_km) out.length_km += v;
+            for (long long r = ridx(zb.ymin); r <= ridx(zb.ymax); ++r)
+                for (long long c = cidx(zb.xmin); c <= cidx(zb.xmax); ++c)
+                    for (std::uint32_t v : node_buckets[static_cast<std::size_t>(r * cols + c)])
+                        if (zones.polygons[z].contains(graph.node_point(v))) ++out.intersections;
         }
     });
     return result;
