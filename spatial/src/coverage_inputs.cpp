@@ -32,7 +32,7 @@ bool ends_with_ci(const std::string& s, const std::string& suffix) {
 
 std::vector<std::string> open_options_for(const std::string& path) {
     if (ends_with_ci(path, ".csv"))
-        return {"X_POSSIBLE_NAMES=lon,longitude,lng,x,X", "Y_POSSIBLE_NAMES=lat,latitude,y,Y", "KEEP_GEOM_COLUMNS=YES",
+        return {"X_POSSIBLE_NAMES=lon,longitude,lng,x,X,stop_lon", "Y_POSSIBLE_NAMES=lat,latitude,y,Y,stop_lat", "KEEP_GEOM_COLUMNS=YES",
                 "AUTODETECT_TYPE=YES"};
     if (is_osm_path(path)) return {};
     return vector_open_options(path);
