@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <citycheck/core/log.hpp>
+#include <citycheck/raster/demand_cells.hpp>
 #include <citycheck/spatial/coverage.hpp>
 #include <citycheck/spatial/gdal.hpp>
 
@@ -38,6 +39,7 @@ void add_coverage_command(CLI::App& app, CliContext& ctx) {
         std::string catchments, service_areas, distance_raster;
         double reach = 500;
         double cell = 10;
+        std::string cell_rule = "fractional";
         bool free_access = false;
         bool all_components = false;
         spatial::CoverageOptions cov;
@@ -59,6 +61,8 @@ void add_coverage_command(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--id", opts->id, "Zone id field (default: feature id)");
     cmd->add_option("-o,--output", opts->output, "Output table (.csv)")->required();
     cmd->add_option("--cell", opts->cell, "Demand grid cell in metres for area demand")->capture_default_str();
+    cmd->add_option("--cell-rule", opts->cell_rule, "How polygons become demand cells: fractional (exact coverage fractions) or center")
+        ->capture_default_str()->check(CLI::IsMember({"fractional", "center"}));
     cmd->add_option("--snap-max", opts->cov.facility_snap_max, "Facilities further than this from the network are unused (m)")->capture_default_str();
     cmd->add_option("--access-max", opts->cov.demand_access_max, "Demand further than this from the network is uncovered (m; default: the reach)");
     cmd->add_flag("--free-access", opts->free_access, "Access legs to and from the network do not count toward the distance");
@@ -90,10 +94,11 @@ void add_coverage_command(CLI::App& app, CliContext& ctx) {
                 log::info(fmt::format("{} polygons are smaller than the smallest reach tier and were not used", facilities.below_smallest_tier));
 
             progress.report(0.1, "reading demand");
+            const auto cells = opts->cell_rule == "center" ? spatial::centre_sampling() : raster::exact_cell_discretiser();
             spatial::Demand demand;
             std::string unit = "area_m2";
             if (opts->demand.empty()) {
-                demand = spatial::zone_area_demand(zones, opts->cell);
+                demand = spatial::zone_area_demand(zones, opts->cell, cells);
             } else if (has_extension(opts->demand, {".tif", ".tiff", ".img", ".vrt", ".asc"})) {
                 demand = spatial::raster_demand(zones, opts->demand);
                 unit = "population";
@@ -101,7 +106,7 @@ void add_coverage_command(CLI::App& app, CliContext& ctx) {
                 demand = spatial::point_demand(zones, opts->demand, opts->demand_value);
                 unit = opts->demand_value.empty() ? "points" : opts->demand_value;
             } else {
-                demand = spatial::polygon_demand(zones, opts->demand, opts->demand_where, opts->cell, opts->demand_value);
+                demand = spatial::polygon_demand(zones, opts->demand, opts->demand_where, opts->cell, opts->demand_value, cells);
                 if (!opts->demand_value.empty()) unit = opts->demand_value;
             }
 

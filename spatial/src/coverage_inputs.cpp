@@ -247,12 +247,12 @@ DemandGrid demand_grid_for(const ZoneSet& zones, double cell) {
     return g;
 }
 
-void discretise_polygon(const DemandGrid& grid, const PolygonSet& poly,
-                        const std::function<void(std::int64_t, double)>& emit) {
-    const double area = grid.cell * grid.cell;
-    scan_fill(poly, grid.x0, grid.y0, grid.cell, grid.cols, grid.rows, [&](int row, int c0, int c1) {
-        for (int c = c0; c < c1; ++c) emit(static_cast<std::int64_t>(row) * grid.cols + c, area);
-    });
+CellDiscretiser centre_sampling() {
+    return [](const DemandGrid& grid, const PolygonSet& poly, const std::function<void(std::int64_t, double)>& emit) {
+        scan_fill(poly, grid.x0, grid.y0, grid.cell, grid.cols, grid.rows, [&](int row, int c0, int c1) {
+            for (int c = c0; c < c1; ++c) emit(static_cast<std::int64_t>(row) * grid.cols + c, 1.0);
+        });
+    };
 }
 
 namespace {
@@ -262,32 +262,28 @@ Pt cell_centre(const DemandGrid& g, std::int64_t cell) {
 }
 }  // namespace
 
-Demand zone_area_demand(const ZoneSet& zones, double cell) {
+Demand zone_area_demand(const ZoneSet& zones, double cell, const CellDiscretiser& cells) {
     Demand d;
     d.grid = demand_grid_for(zones, cell);
-    // Zones in order; a cell claimed by an earlier zone is not counted again (overlapping zones).
-    std::vector<std::uint8_t> taken(static_cast<std::size_t>(d.grid->cols) * d.grid->rows, 0);
-    for (std::uint32_t z = 0; z < zones.polygons.size(); ++z)
-        discretise_polygon(*d.grid, zones.polygons[z], [&](std::int64_t c, double w) {
-            if (taken[static_cast<std::size_t>(c)]) return;
-            taken[static_cast<std::size_t>(c)] = 1;
-            d.cells.push_back({cell_centre(*d.grid, c), w, z, c});
-        });
-    std::sort(d.cells.begin(), d.cells.end(), [](const DemandCell& a, const DemandCell& b) { return a.cell < b.cell; });
+    const double area = d.grid->cell * d.grid->cell;
+    for (std::uint32_t z = 0; z < zones.polygons.size(); ++z) {
+        const std::size_t first = d.cells.size();
+        cells(*d.grid, zones.polygons[z], [&](std::int64_t c, double f) { d.cells.push_back({cell_centre(*d.grid, c), f * area, z, c}); });
+        std::sort(d.cells.begin() + static_cast<std::ptrdiff_t>(first), d.cells.end(),
+                  [](const DemandCell& a, const DemandCell& b) { return a.cell < b.cell; });
+    }
     return d;
 }
 
 Demand polygon_demand(const ZoneSet& zones, const std::string& path, const std::string& where, double cell,
-                      const std::string& value_field) {
+                      const std::string& value_field, const CellDiscretiser& cells) {
     Demand d;
     d.grid = demand_grid_for(zones, cell);
     const std::size_t n = static_cast<std::size_t>(d.grid->cols) * d.grid->rows;
-    std::vector<std::int32_t> zone_of(n, -1);
-    for (std::uint32_t z = zones.polygons.size(); z-- > 0;)  // earlier zones win
-        discretise_polygon(*d.grid, zones.polygons[z], [&](std::int64_t c, double) { zone_of[static_cast<std::size_t>(c)] = static_cast<std::int32_t>(z); });
+    const double cell_area = d.grid->cell * d.grid->cell;
     std::vector<double> weight(n, 0.0);
     int value_idx = -2;
-    std::vector<std::int64_t> cells;
+    std::vector<std::pair<std::int64_t, double>> hits;
     for_each_feature(path, {}, where, zones.crs, [&](OGRFeature& f, OGRGeometry& g) {
         if (value_idx == -2) {
             value_idx = value_field.empty() ? -1 : f.GetDefnRef()->GetFieldIndex(value_field.c_str());
@@ -297,22 +293,29 @@ Demand polygon_demand(const ZoneSet& zones, const std::string& path, const std::
         PolygonSet poly;
         append_polygon(&g, poly);
         if (poly.rings.empty()) return;
-        cells.clear();
-        discretise_polygon(*d.grid, poly, [&](std::int64_t c, double) { cells.push_back(c); });
+        hits.clear();
+        cells(*d.grid, poly, [&](std::int64_t c, double fr) { hits.emplace_back(c, fr); });
         if (value_idx >= 0) {
-            // Spread the polygon's count evenly over its cells so totals are kept.
-            if (cells.empty()) return;
-            const double share = f.GetFieldAsDouble(value_idx) / static_cast<double>(cells.size());
-            for (auto c : cells) weight[static_cast<std::size_t>(c)] += share;
+            // Spread the polygon's count over its cells by covered fraction so totals are kept.
+            double total = 0;
+            for (const auto& h : hits) total += h.second;
+            if (!(total > 0)) return;
+            const double value = f.GetFieldAsDouble(value_idx);
+            for (const auto& [c, fr] : hits) weight[static_cast<std::size_t>(c)] += value * fr / total;
         } else {
-            for (auto c : cells) weight[static_cast<std::size_t>(c)] = d.grid->cell * d.grid->cell;  // union: once
+            for (const auto& [c, fr] : hits) weight[static_cast<std::size_t>(c)] = std::min(1.0, weight[static_cast<std::size_t>(c)] + fr);
         }
     });
     d.is_area = value_idx < 0;
-    for (std::size_t c = 0; c < n; ++c)
-        if (weight[c] > 0 && zone_of[c] >= 0)
-            d.cells.push_back({cell_centre(*d.grid, static_cast<std::int64_t>(c)), weight[c], static_cast<std::uint32_t>(zone_of[c]),
-                               static_cast<std::int64_t>(c)});
+    for (std::uint32_t z = 0; z < zones.polygons.size(); ++z) {
+        const std::size_t first = d.cells.size();
+        cells(*d.grid, zones.polygons[z], [&](std::int64_t c, double fz) {
+            const double w = weight[static_cast<std::size_t>(c)];
+            if (w > 0) d.cells.push_back({cell_centre(*d.grid, c), fz * (d.is_area ? w * cell_area : w), z, c});
+        });
+        std::sort(d.cells.begin() + static_cast<std::ptrdiff_t>(first), d.cells.end(),
+                  [](const DemandCell& a, const DemandCell& b) { return a.cell < b.cell; });
+    }
     return d;
 }
 

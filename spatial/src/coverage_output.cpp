@@ -54,7 +54,10 @@ void write_service_areas(const std::string& path, const ZoneSet& zones, const De
         for (auto& p : parts[z]) raw.push_back(p.release());
         GeomPtr coll = ctx.own(GEOSGeom_createCollection_r(ctx.get(), GEOS_GEOMETRYCOLLECTION, raw.data(),
                                                            static_cast<unsigned>(raw.size())), "collect cells");
-        GeomPtr un = ctx.own(GEOSUnaryUnion_r(ctx.get(), coll.get()), "dissolve cells");
+        GeomPtr cells = ctx.own(GEOSUnaryUnion_r(ctx.get(), coll.get()), "dissolve cells");
+        // Boundary cells may be partly outside the zone (fractional demand): clip to the zone.
+        GeomPtr un = ctx.intersection(*cells, *to_geos(ctx, zones.polygons[z]));
+        if (GEOSisEmpty_r(ctx.get(), un.get()) == 1) continue;
         const auto wkb = ctx.to_wkb(*un);
         OGRGeometry* geom = nullptr;
         OGRGeometryFactory::createFromWkb(wkb.data(), &srs, &geom, wkb.size());

@@ -116,4 +116,25 @@ void scan_fill(const PolygonSet& poly, double x0, double y0, double cell, int co
     }
 }
 
+GeomPtr to_geos(const GeosContext& ctx, const PolygonSet& poly) {
+    std::vector<GEOSGeometry*> parts;
+    auto ring_geom = [&](const Ring& r) {
+        GEOSCoordSequence* seq = GEOSCoordSeq_create_r(ctx.get(), static_cast<unsigned>(r.size() + 1), 2);
+        for (unsigned i = 0; i <= r.size(); ++i) GEOSCoordSeq_setXY_r(ctx.get(), seq, i, r[i % r.size()].x, r[i % r.size()].y);
+        return GEOSGeom_createLinearRing_r(ctx.get(), seq);
+    };
+    for (std::size_t p = 0; p < poly.part_begin.size(); ++p) {
+        const std::size_t end = p + 1 < poly.part_begin.size() ? poly.part_begin[p + 1] : poly.rings.size();
+        GEOSGeometry* shell = ring_geom(poly.rings[poly.part_begin[p]]);
+        std::vector<GEOSGeometry*> holes;
+        for (std::size_t r = poly.part_begin[p] + 1; r < end; ++r) holes.push_back(ring_geom(poly.rings[r]));
+        parts.push_back(GEOSGeom_createPolygon_r(ctx.get(), shell, holes.data(), static_cast<unsigned>(holes.size())));
+    }
+    GeomPtr multi = ctx.own(GEOSGeom_createCollection_r(ctx.get(), GEOS_MULTIPOLYGON, parts.data(), static_cast<unsigned>(parts.size())),
+                            "zone polygon");
+    if (!ctx.is_valid(*multi)) return ctx.make_valid(*multi);
+    return multi;
+}
+
+
 }  // namespace citycheck::spatial

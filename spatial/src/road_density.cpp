@@ -20,26 +20,6 @@ GeomPtr make_line(const GeosContext& ctx, const std::vector<Pt>& pts) {
     return ctx.own(GEOSGeom_createLineString_r(ctx.get(), seq), "road line");
 }
 
-GeomPtr make_polygon(const GeosContext& ctx, const PolygonSet& poly) {
-    std::vector<GEOSGeometry*> parts;
-    auto ring_geom = [&](const Ring& r) {
-        GEOSCoordSequence* seq = GEOSCoordSeq_create_r(ctx.get(), static_cast<unsigned>(r.size() + 1), 2);
-        for (unsigned i = 0; i <= r.size(); ++i) GEOSCoordSeq_setXY_r(ctx.get(), seq, i, r[i % r.size()].x, r[i % r.size()].y);
-        return GEOSGeom_createLinearRing_r(ctx.get(), seq);
-    };
-    for (std::size_t p = 0; p < poly.part_begin.size(); ++p) {
-        const std::size_t end = p + 1 < poly.part_begin.size() ? poly.part_begin[p + 1] : poly.rings.size();
-        GEOSGeometry* shell = ring_geom(poly.rings[poly.part_begin[p]]);
-        std::vector<GEOSGeometry*> holes;
-        for (std::size_t r = poly.part_begin[p] + 1; r < end; ++r) holes.push_back(ring_geom(poly.rings[r]));
-        parts.push_back(GEOSGeom_createPolygon_r(ctx.get(), shell, holes.data(), static_cast<unsigned>(holes.size())));
-    }
-    GeomPtr multi = ctx.own(GEOSGeom_createCollection_r(ctx.get(), GEOS_MULTIPOLYGON, parts.data(), static_cast<unsigned>(parts.size())),
-                            "zone polygon");
-    if (!ctx.is_valid(*multi)) return ctx.make_valid(*multi);
-    return multi;
-}
-
 }  // namespace
 
 RoadDensityResult road_density(const RoadLines& lines, const RoadGraph& graph, const ZoneSet& zones) {
@@ -98,7 +78,7 @@ RoadDensityResult road_density(const RoadLines& lines, const RoadGraph& graph, c
                 }
             std::sort(cand.begin(), cand.end());
             cand.erase(std::unique(cand.begin(), cand.end()), cand.end());
-            GeomPtr zone = make_polygon(ctx, zones.polygons[z]);
+            GeomPtr zone = to_geos(ctx, zones.polygons[z]);
             PreparedPtr prepared = ctx.prepare(*zone);
             for (std::uint32_t i : cand) {
                 if (!line_box[i].intersects(zb)) continue;

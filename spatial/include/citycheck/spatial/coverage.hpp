@@ -2,6 +2,7 @@
 // Service coverage (服务半径覆盖率 / 步行N分钟覆盖率): the share of demand (land area or population)
 // within reach of the nearest facility, by Euclidean distance or network distance on a RoadGraph.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -91,17 +92,22 @@ struct Demand {
 // A grid of `cell` metres aligned to multiples of the cell size, covering the zones.
 DemandGrid demand_grid_for(const ZoneSet& zones, double cell);
 
-// Discretises polygons on the demand grid: emits (cell index, area weight in m²). The weight is the
-// cell area for cells whose centre lies inside (centre sampling); this is the one place to switch to
-// exact coverage fractions (raster/coverage.hpp) once they are available.
-void discretise_polygon(const DemandGrid& grid, const PolygonSet& poly,
-                        const std::function<void(std::int64_t cell, double weight)>& emit);
+// Turns a polygon into demand-grid cells: emit(cell index, covered fraction in (0, 1]).
+using CellDiscretiser = std::function<void(const DemandGrid&, const PolygonSet&,
+                                           const std::function<void(std::int64_t cell, double fraction)>&)>;
+// Built in: fraction 1 for cells whose centre lies inside, else nothing. The exact coverage
+// fractions of raster/coverage.hpp are plugged in by raster::exact_cell_discretiser() (the spatial
+// module cannot depend on raster).
+CellDiscretiser centre_sampling();
 
-Demand zone_area_demand(const ZoneSet& zones, double cell);
-// Land area from polygons (e.g. residential land) inside the zones; overlapping polygons count once.
-// With value_field, each polygon's value (e.g. population) is spread evenly over its cells instead.
+// Land area of each zone: weight = fraction × cell area, one entry per (zone, cell), sorted by zone then cell.
+Demand zone_area_demand(const ZoneSet& zones, double cell, const CellDiscretiser& cells = centre_sampling());
+// Land area from polygons (e.g. residential land) inside the zones; overlapping polygons count once
+// (per cell, the demand share is min(1, Σ fractions)); within a cell cut by a zone boundary the two
+// shares multiply. With value_field, each polygon's value (e.g. population) is spread over its
+// cells in proportion to their covered fractions instead.
 Demand polygon_demand(const ZoneSet& zones, const std::string& path, const std::string& where, double cell,
-                      const std::string& value_field = "");
+                      const std::string& value_field = "", const CellDiscretiser& cells = centre_sampling());
 // Population from a raster (each pixel centre carries its value) or points with a count field
 // (CSV with lon/lat columns in EPSG:4326, or any point layer).
 Demand raster_demand(const ZoneSet& zones, const std::string& path);

@@ -39,4 +39,7 @@ double polyline_length(std::span<const Pt> pts);
 void scan_fill(const PolygonSet& poly, double x0, double y0, double cell, int cols, int rows,
                const std::function<void(int row, int col_begin, int col_end)>& emit);
 
+// A valid GEOS MultiPolygon of the set (made valid when needed), for overlay work.
+GeomPtr to_geos(const GeosContext& ctx, const PolygonSet& poly);
+
 }  // namespace citycheck::spatial
