@@ -62,13 +62,12 @@ std::optional<EdgePosition> EdgeIndex::nearest(Pt p, double max_distance) const 
     // Search rings of cells outward until the ring is farther than the best hit (or max_distance).
     const long long pc = static_cast<long long>(std::floor((p.x - m_x0) / m_cell));
     const long long pr = static_cast<long long>(std::floor((p.y - m_y0) / m_cell));
-    double best = max_distance;
+    double best2 = max_distance * max_distance;
     std::uint32_t best_edge = UINT32_MAX, best_seg = 0;
     double best_t = 0;
     const long long max_ring = static_cast<long long>(std::ceil(max_distance / m_cell)) + 1;
     for (long long ring = 0; ring <= max_ring; ++ring) {
         // Distance from p to the nearest point of this ring's cells is at least (ring - 1) * cell.
-        if (ring >= 2 && (static_cast<double>(ring) - 1) * m_cell > best) break;
         for (long long r = pr - ring; r <= pr + ring; ++r) {
             if (r < 0 || r >= m_rows) continue;
             const bool edge_row = r == pr - ring || r == pr + ring;
@@ -78,16 +77,26 @@ std::optional<EdgePosition> EdgeIndex::nearest(Pt p, double max_distance) const 
                     for (std::uint32_t i = m_cell_begin[cell]; i < m_cell_begin[cell + 1]; ++i) {
                         const auto [e, k] = m_items[i];
                         const auto pts = m_graph.edge_geometry(e);
-                        double t;
-                        const double d = segment_distance(p, pts[k], pts[k + 1], &t);
-                        if (d < best || (d == best && best_edge != UINT32_MAX && e < best_edge)) {
-                            best = d, best_edge = e, best_seg = k, best_t = t;
+                        // Squared distances in the loop; one square root at the end.
+                        const Pt a = pts[k], b = pts[k + 1];
+                        const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
+                        const double t = len2 > 0 ? std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) / len2, 0.0, 1.0) : 0.0;
+                        const double ex = p.x - (a.x + t * dx), ey = p.y - (a.y + t * dy);
+                        const double d2 = ex * ex + ey * ey;
+                        if (d2 < best2 || (d2 == best2 && best_edge != UINT32_MAX && e < best_edge)) {
+                            best2 = d2, best_edge = e, best_seg = k, best_t = t;
                         }
                     }
                 }
                 if (!edge_row && ring == 0) break;
             }
         }
+        // Everything outside the rings searched so far is at least `gap` away: stop when the best is closer.
+        const double gap = std::min({p.x - (m_x0 + static_cast<double>(pc - ring) * m_cell),
+                                     m_x0 + static_cast<double>(pc + ring + 1) * m_cell - p.x,
+                                     p.y - (m_y0 + static_cast<double>(pr - ring) * m_cell),
+                                     m_y0 + static_cast<double>(pr + ring + 1) * m_cell - p.y});
+        if (gap >= 0 && gap * gap >= best2) break;
     }
     if (best_edge == UINT32_MAX) return std::nullopt;
     const auto pts = m_graph.edge_geometry(best_edge);
@@ -97,7 +106,7 @@ std::optional<EdgePosition> EdgeIndex::nearest(Pt p, double max_distance) const 
     const double seg_len = m_graph.vertex_offset(best_edge, best_seg + 1) - m_graph.vertex_offset(best_edge, best_seg);
     pos.offset = m_graph.vertex_offset(best_edge, best_seg) + best_t * seg_len;
     pos.point = {a.x + best_t * (b.x - a.x), a.y + best_t * (b.y - a.y)};
-    pos.access = best;
+    pos.access = std::sqrt(best2);
     return pos;
 }
 

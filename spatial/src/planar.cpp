@@ -25,7 +25,8 @@ double segment_distance(Pt p, Pt a, Pt b, double* t_out) {
     double t = 0;
     if (len2 > 0) t = std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) / len2, 0.0, 1.0);
     if (t_out) *t_out = t;
-    return std::hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+    const double ex = p.x - (a.x + t * dx), ey = p.y - (a.y + t * dy);
+    return std::sqrt(ex * ex + ey * ey);  // not hypot: this is the hot loop of snapping
 }
 
 double polyline_length(std::span<const Pt> pts) {
