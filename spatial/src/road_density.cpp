@@ -95,7 +95,12 @@ RoadDensityResult road_density(const RoadLines& lines, const RoadGraph& graph, c
             for (long long r = ridx(zb.ymin); r <= ridx(zb.ymax); ++r)
                 for (long long c = cidx(zb.xmin); c <= cidx(zb.xmax); ++c)
                     for (std::uint32_t v : node_buckets[static_cast<std::size_t>(r * cols + c)])
-                        if (zones.polygons[z].contains(graph.node_point(v))) ++out.intersections;
+                        {
+                        // Nodes on the boundary count in every zone they touch, like boundary roads.
+                        const Pt p = graph.node_point(v);
+                        if (p.x < zb.xmin || p.x > zb.xmax || p.y < zb.ymin || p.y > zb.ymax) continue;
+                        if (zones.polygons[z].contains(p) || zones.polygons[z].boundary_distance(p) <= 1e-6) ++out.intersections;
+                    }
         }
     });
     return result;

@@ -6,6 +6,9 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include <nlohmann/json.hpp>
+
+#include <citycheck/demo/demo_city.hpp>
 #include <citycheck/spatial/gdal.hpp>
 
 #include "test_support.hpp"
@@ -89,8 +92,8 @@ TEST(NetworkCli, RoadDensityPerZone) {
     EXPECT_EQ(csv.substr(0, csv.find('\n')),
               "zone_id,area_km2,road_length_km,road_density_km_per_km2,intersections,intersection_density_per_km2,length_km_primary,length_km_residential");
     // Each zone: 1 km of primary inside plus the boundary road (2 km, on both zones' boundary: GEOS keeps it
-    // in both). The crossing at the shared boundary counts in exactly one zone (half-open point-in-polygon).
-    EXPECT_NE(csv.find("west,2,3,1.5,0,0,1,2"), std::string::npos) << csv;
+    // in both), and so does the crossing on the shared boundary.
+    EXPECT_NE(csv.find("west,2,3,1.5,1,0.5,1,2"), std::string::npos) << csv;
     EXPECT_NE(csv.find("east,2,3,1.5,1,0.5,1,2"), std::string::npos) << csv;
 }
 
@@ -127,4 +130,37 @@ TEST(NetworkCli, CoverageBadTiersIsUsageError) {
     auto r = run_citycheck("coverage --facilities " + fx.facilities + " --reach-tiers 5000-500 --zones " + fx.zones + " -o " +
                            (fx.dir / "x.csv").string());
     EXPECT_EQ(r.exit_code, 2) << r.err;
+}
+
+TEST(NetworkCli, DemoCityKnownAnswers) {
+    TempDir dir("citycheck-network-demo");
+    citycheck::demo::DemoOptions o;
+    o.size_km = 4;
+    citycheck::demo::write_demo_city(dir.path(), o);
+    const auto known = nlohmann::json::parse(read_file(dir / "demo-city.json"))["known_answers"];
+    const std::string d = dir.path().string();
+    // Graph: dead ends are exactly the service stubs; overpasses and bridges never connect.
+    auto r = run_citycheck("network-info " + d + "/roads.gpkg --mode all --json --split-crossings");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto info = nlohmann::json::parse(r.out);
+    EXPECT_EQ(info["dead_ends"], known["dead_ends"]);
+    EXPECT_EQ(info["components"], 1);
+    const auto plain = nlohmann::json::parse(run_citycheck("network-info " + d + "/roads.gpkg --mode all --json").out);
+    EXPECT_EQ(info["edges"], plain["edges"]) << "--split-crossings must not node the overpasses";
+    // Road density: every class length, in the whole city.
+    const auto rd = (dir / "rd.csv").string();
+    r = run_citycheck("-q road-density " + d + "/roads.gpkg --mode all --zones " + d + "/zones.gpkg -o " + rd);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const double total_km = known["road_length_total_m"].get<double>() / 1000;
+    EXPECT_NE(read_file(rd).find(",16," + std::to_string(static_cast<int>(total_km)) ), std::string::npos) << read_file(rd);
+    // The benchmark park: 4,500 m², so the 300 m tier; residential land (0701/0702) within reach.
+    for (auto [tiers, key] : {std::pair{"--reach-tiers mohurd", "residential_within_300m_m2"}, std::pair{"--reach 500", "residential_within_500m_m2"}}) {
+        const auto out = (dir / "park.csv").string();
+        r = run_citycheck("-q coverage --facilities " + d + "/parks.gpkg --where \"name='基准游园'\" " + tiers + " --demand " + d +
+                          "/landuse.gpkg --demand-where \"DLBM IN ('0701','0702')\" --zones " + d + "/zones.gpkg -o " + out);
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        const auto csv = read_file(out);
+        const auto expected = "," + std::to_string(known["benchmark_park"][key].get<long long>()) + ",";
+        EXPECT_NE(csv.find(expected), std::string::npos) << key << ": " << csv;
+    }
 }
