@@ -1,5 +1,6 @@
-// Polygon × cell overlap areas by GEOS intersection (exact up to floating point).
+// Polygon × cell overlap areas: exact coverage fractions × cell area; GEOS intersection as a check.
 #include <citycheck/raster/cell_overlap.hpp>
+#include <citycheck/raster/coverage.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -19,6 +20,22 @@ Window cells_touching(const Grid& grid, const spatial::Box& box) {
 
 std::vector<CellArea> polygon_cell_areas(const spatial::GeosContext& ctx, const GEOSGeometry& polygon,
                                          const Grid& grid) {
+    std::vector<CellArea> out;
+    if (GEOSisEmpty_r(ctx.get(), &polygon) == 1) return out;
+    const Coverage cov = compute_coverage(grid, polygon, ctx, CoverageMode::fractional);
+    const double full = grid.cell_width() * grid.cell_height();
+    const Window& w = cov.window;
+    for (int r = 0; r < w.rows; ++r)
+        for (int c = 0; c < w.cols; ++c) {
+            const double f = cov.fractions[static_cast<std::size_t>(r) * w.cols + c];
+            if (f > 0)
+                out.push_back({static_cast<std::int64_t>(r + w.row_off) * grid.cols() + (c + w.col_off), f * full});
+        }
+    return out;
+}
+
+std::vector<CellArea> polygon_cell_areas_geos(const spatial::GeosContext& ctx, const GEOSGeometry& polygon,
+                                              const Grid& grid) {
     std::vector<CellArea> out;
     if (GEOSisEmpty_r(ctx.get(), &polygon) == 1) return out;
     const spatial::Box env = ctx.envelope(polygon);

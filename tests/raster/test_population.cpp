@@ -64,6 +64,26 @@ TEST(PopulationGrid, CellAreasOfASquareAreExact) {
     EXPECT_NEAR(areas[4].area, 10000, 1e-9);  // centre
 }
 
+TEST(PopulationGrid, ExactCoverageAgreesWithGeosIntersection) {
+    spatial::GeosContext ctx;
+    const Grid g({1000.3, 37.5, 0, 2000.9, 0, -37.5}, 40, 40, gk());
+    const auto poly = ctx.from_wkt(
+        "POLYGON((1100 1100, 2400 1180, 2300 1900, 1700 1500, 1200 1950, 1100 1100),"
+        "(1500 1300, 1800 1300, 1650 1420, 1500 1300))");
+    const auto a = polygon_cell_areas(ctx, *poly, g);
+    const auto b = polygon_cell_areas_geos(ctx, *poly, g);
+    ASSERT_EQ(a.size(), b.size());
+    double sa = 0, sb = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(a[i].cell, b[i].cell);
+        EXPECT_NEAR(a[i].area, b[i].area, 1e-6);
+        sa += a[i].area;
+        sb += b[i].area;
+    }
+    EXPECT_NEAR(sa, ctx.area(*poly), 1e-6);
+    EXPECT_NEAR(sb, ctx.area(*poly), 1e-6);
+}
+
 TEST(PopulationGrid, ArealWeightingConservesMassAndSplitsByArea) {
     const Grid g = aligned_grid({0, 0, 1000, 1000}, 100, gk());
     std::vector<CountPolygon> zones{
