@@ -26,6 +26,7 @@ void add_population_command(CLI::App& app, CliContext& ctx) {
     struct Options {
         engine::PopulationRequest rq;
         std::string coords = "wgs84", zones_coords = "wgs84", residential = "0701,0702";
+        std::string construction_codes;
         std::string output, grid_out, calibration_out;
     };
     auto o = std::make_shared<Options>();
@@ -53,6 +54,10 @@ void add_population_command(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--landuse", o->rq.landuse_path, "Land-survey parcels for dasymetric mapping of --census");
     cmd->add_option("--code-field", o->rq.code_field, "Land-use code field of --landuse")->capture_default_str();
     cmd->add_option("--residential", o->residential, "Residential land-use code prefixes, comma separated")->capture_default_str();
+    cmd->add_flag("--dense-on-construction", o->rq.dense_on_construction,
+                  "Judge density on construction land only (城市建设用地, from --landuse)");
+    cmd->add_option("--construction-codes", o->construction_codes,
+                    "Construction land code prefixes (default: 三调 建设用地 05,06,07,08,09,1001-1005,1007-1009,1109,1201)");
     cmd->add_option("--calibrate-to", o->rq.calibrate_path, "Census polygons whose --count-field totals the heat is scaled to");
     cmd->add_option("--calibration-out", o->calibration_out, "Write the calibration factors per census zone (.csv)");
     cmd->add_option("--density-threshold", o->rq.density_threshold, "Persons per km² above which land counts as dense")
@@ -69,6 +74,7 @@ void add_population_command(CLI::App& app, CliContext& ctx) {
             o->rq.coords = spatial::parse_coord_system(o->coords);
             o->rq.zones_coords = spatial::parse_coord_system(o->zones_coords);
             o->rq.residential_codes = split_codes(o->residential);
+            if (!o->construction_codes.empty()) o->rq.construction_codes = split_codes(o->construction_codes);
             if (!o->calibration_out.empty() && o->rq.calibrate_path.empty())
                 throw UsageError("--calibration-out needs --calibrate-to");
             const auto result = engine::build_population(o->rq, ctx.progress());

@@ -97,8 +97,11 @@ PopulationResult build_population(const PopulationRequest& rq, const Progress& p
     const int sources = int(!rq.census_path.empty()) + int(!rq.points_path.empty()) + int(!rq.raster_path.empty());
     if (sources != 1) throw UsageError("give exactly one population source: --census, --points or --raster");
     if (rq.zones_path.empty()) throw UsageError("--zones is required");
-    if (!rq.landuse_path.empty() && rq.census_path.empty())
-        throw UsageError("--landuse (dasymetric mapping) refines census polygons: use it with --census");
+    if (!rq.landuse_path.empty() && rq.census_path.empty() && !rq.dense_on_construction)
+        throw UsageError("--landuse (dasymetric mapping) refines census polygons: use it with --census "
+                         "(or with --dense-on-construction)");
+    if (rq.dense_on_construction && rq.landuse_path.empty())
+        throw UsageError("--dense-on-construction needs the land-use parcels: give --landuse");
     if (!rq.calibrate_path.empty() && rq.points_path.empty())
         throw UsageError("--calibrate-to scales heat points: use it with --points");
     if (!(rq.cell_size > 0)) throw UsageError("--grid must be a positive cell size in metres");
@@ -173,20 +176,28 @@ PopulationResult build_population(const PopulationRequest& rq, const Progress& p
 
     progress.report(0.3, "building the population grid");
     const raster::Grid grid = raster::aligned_grid(extent, rq.cell_size, crs);
+    // Land-use parcels (codes as text), read once for dasymetric mapping and construction land.
+    std::optional<spatial::FeatureSet> parcels;
+    if (!rq.landuse_path.empty()) {
+        spatial::FeatureReadOptions lo;
+        lo.fields = {rq.code_field};
+        lo.target = crs;
+        parcels = spatial::read_features(rq.landuse_path, lo);
+    }
+    auto parcels_with = [&](const std::vector<std::string>& prefixes) {
+        std::vector<std::vector<unsigned char>> out;
+        for (const auto& f : parcels->features)
+            if (f.values[0] && has_residential_code(*f.values[0], prefixes)) out.push_back(f.wkb);
+        return out;
+    };
     if (!rq.census_path.empty() && rq.landuse_path.empty()) {
         res.method = "areal weighting";
         res.grid = raster::grid_areal_weighting(census, grid);
     } else if (!rq.census_path.empty()) {
         res.method = "dasymetric";
-        spatial::FeatureReadOptions lo;
-        lo.fields = {rq.code_field};
-        lo.target = crs;
-        const auto parcels = spatial::read_features(rq.landuse_path, lo);
-        std::vector<std::vector<unsigned char>> residential;
-        for (const auto& f : parcels.features)
-            if (f.values[0] && has_residential_code(*f.values[0], rq.residential_codes)) residential.push_back(f.wkb);
+        const auto residential = parcels_with(rq.residential_codes);
         res.notes.push_back(fmt::format("{} of {} land-use parcels are residential (codes {})", residential.size(),
-                                        parcels.features.size(), fmt::join(rq.residential_codes, ",")));
+                                        parcels->features.size(), fmt::join(rq.residential_codes, ",")));
         raster::DasymetricReport rep;
         res.grid = raster::grid_dasymetric(census, residential, grid, &rep);
         if (!rep.fallback_zones.empty()) {
@@ -225,12 +236,28 @@ PopulationResult build_population(const PopulationRequest& rq, const Progress& p
     const auto cells = raster::zone_cell_areas(zone_wkb, grid);
     raster::DensityOptions dopt;
     dopt.threshold_per_km2 = rq.density_threshold;
+    std::vector<std::vector<unsigned char>> construction;
+    if (rq.dense_on_construction) {
+        construction = parcels_with(rq.construction_codes);
+        res.notes.push_back(fmt::format("density judged on construction land: {} of {} parcels (codes {})",
+                                        construction.size(), parcels->features.size(),
+                                        fmt::join(rq.construction_codes, ",")));
+    }
+    std::vector<double> share;
+    if (rq.dense_on_construction && (rq.density_cell_size <= 0 || rq.density_cell_size == rq.cell_size)) {
+        share = raster::land_share_from_polygons(construction, grid);
+        dopt.land_share = share;
+    }
     res.zones = raster::zone_population(res.grid, cells, dopt);
     if (rq.density_cell_size > 0 && rq.density_cell_size != rq.cell_size) {
         // Judge density on coarser (or finer) cells: resample the persons, keep the zone totals.
         const raster::Grid dgrid = raster::aligned_grid(grid.extent(), rq.density_cell_size, crs);
         const auto dpop = raster::resample_sum(res.grid, dgrid);
         const auto dcells = raster::zone_cell_areas(zone_wkb, dgrid);
+        if (rq.dense_on_construction) {
+            share = raster::land_share_from_polygons(construction, dgrid);
+            dopt.land_share = share;
+        }
         const auto dz = raster::zone_population(dpop, dcells, dopt);
         for (std::size_t i = 0; i < res.zones.size(); ++i) res.zones[i].area_above_threshold_km2 = dz[i].area_above_threshold_km2;
     }

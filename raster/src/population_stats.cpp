@@ -1,6 +1,8 @@
 // Population primitives over zones.
 #include <citycheck/raster/population_stats.hpp>
 
+#include <algorithm>
+
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
@@ -19,6 +21,21 @@ std::vector<ZoneCells> zone_cell_areas(std::span<const std::vector<unsigned char
         out[i].zone_area_m2 = ctx.area(*g);
     });
     return out;
+}
+
+std::vector<double> land_share_from_polygons(std::span<const std::vector<unsigned char>> polygons, const Grid& grid) {
+    std::vector<std::vector<CellArea>> per(polygons.size());
+    tbb::enumerable_thread_specific<spatial::GeosContext> contexts;
+    tbb::parallel_for(std::size_t{0}, polygons.size(), [&](std::size_t i) {
+        auto& ctx = contexts.local();
+        per[i] = polygon_cell_areas(ctx, *ctx.from_wkb(polygons[i]), grid);
+    });
+    std::vector<double> share(static_cast<std::size_t>(grid.cols()) * static_cast<std::size_t>(grid.rows()), 0.0);
+    const double cell_m2 = grid.cell_width() * grid.cell_height();
+    for (const auto& areas : per)
+        for (const auto& a : areas) share[static_cast<std::size_t>(a.cell)] += a.area / cell_m2;
+    for (double& s : share) s = std::min(s, 1.0);  // rounding (or overlapping parcels) never exceeds the cell
+    return share;
 }
 
 std::vector<ZonePopulation> zone_population(const PopulationGrid& pop, std::span<const ZoneCells> zones,

@@ -149,6 +149,31 @@ TEST_F(PopulationCli, DasymetricOntoResidentialParcels) {
     EXPECT_NE(r.err.find("C2"), std::string::npos) << r.err;
 }
 
+TEST_F(PopulationCli, DenseLandOnConstructionLandOnly) {
+    // Commercial land (0901, construction) on 0.225 km² of C2 (8 000/km²); a farmland parcel in Z1.
+    write_gpkg(dir / "dltb.gpkg", 4547,
+               {{"POLYGON((" + std::to_string(x0 + 1000) + " " + std::to_string(y0) + "," + std::to_string(x0 + 1450) + " " +
+                     std::to_string(y0) + "," + std::to_string(x0 + 1450) + " " + std::to_string(y0 + 500) + "," +
+                     std::to_string(x0 + 1000) + " " + std::to_string(y0 + 500) + "," + std::to_string(x0 + 1000) + " " +
+                     std::to_string(y0) + "))",
+                 {{"DLBM", "0901"}}},
+                {square(x0, y0, 500), {{"DLBM", "0103"}}}});
+    const std::string base = "population --census '" + (dir / "census.gpkg").string() + "' --count-field pop --zones '" +
+                             (dir / "zones.gpkg").string() + "' --id code --landuse '" + (dir / "dltb.gpkg").string() +
+                             "' --density-threshold 7000 -o '" + (dir / "out.csv").string() + "'";
+    auto r = run_citycheck(base);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto t = read_table(dir / "out.csv");
+    EXPECT_NEAR(t.at("Z1")[3], 1.0, 1e-6);  // no residential parcels: areal weighting, all of Z1 dense
+    EXPECT_NEAR(t.at("Z2")[3], 0.5, 1e-6);
+    r = run_citycheck(base + " --dense-on-construction");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    t = read_table(dir / "out.csv");
+    EXPECT_NEAR(t.at("Z1")[3], 0.0, 1e-6);    // farmland is not construction land
+    EXPECT_NEAR(t.at("Z2")[3], 0.225, 1e-6);  // only the commercial parcel counts
+    EXPECT_NEAR(t.at("Z2")[0], 4000, 1e-3);   // people are unchanged
+}
+
 TEST_F(PopulationCli, GbkCsvWithABadRow) {
     // GBK header 经度,纬度,人口; line 3 has a broken value.
     const std::string header = "\xBE\xAD\xB6\xC8,\xCE\xB3\xB6\xC8,\xC8\xCB\xBF\xDA\n";

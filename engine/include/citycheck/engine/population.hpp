@@ -31,6 +31,12 @@ struct PopulationRequest {
     std::string code_field = "DLBM";
     std::vector<std::string> residential_codes{"0701", "0702"};  // code prefixes
 
+    // Judge density on construction land only (MOHURD: 城市建设用地): the --landuse parcels whose
+    // code starts with one of these prefixes (default: 三调 三大类 建设用地, INDICATORS.md §6.3).
+    bool dense_on_construction = false;
+    std::vector<std::string> construction_codes{"05", "06", "07", "08", "09", "1001", "1002", "1003",
+                                                "1004", "1005", "1007", "1008", "1009", "1109", "1201"};
+
     // Heat calibration of point sources against census polygons (count_field, census_id_field).
     std::string calibrate_path;
 

@@ -33,6 +33,10 @@ struct DensityOptions {
     std::span<const double> land_share;
 };
 
+// Per-cell share (0..1) of the cell covered by the given polygons (e.g. construction-land parcels,
+// which do not overlap); for DensityOptions::land_share.
+std::vector<double> land_share_from_polygons(std::span<const std::vector<unsigned char>> polygons, const Grid& grid);
+
 std::vector<ZonePopulation> zone_population(const PopulationGrid& pop, std::span<const ZoneCells> zones,
                                             const DensityOptions& options = {});
 
