@@ -27,6 +27,7 @@ void add_population_command(CLI::App& app, CliContext& ctx) {
         engine::PopulationRequest rq;
         std::string coords = "wgs84", zones_coords = "wgs84", residential = "0701,0702";
         std::string construction_codes;
+        std::string zones_layer, census_layer, landuse_layer;
         std::string output, grid_out, calibration_out;
     };
     auto o = std::make_shared<Options>();
@@ -49,6 +50,9 @@ void add_population_command(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--grid", o->rq.cell_size, "Grid cell size in metres")->capture_default_str()->check(CLI::PositiveNumber);
     cmd->add_option("--zones", o->rq.zones_path, "Zones to summarise (communities, sub-districts …)")->required();
     cmd->add_option("--id", o->rq.zone_id_field, "Zone id field (default: feature id)");
+    cmd->add_option("--zones-layer", o->zones_layer, "Layer of --zones (default: the first; or write PATH|layername=NAME)");
+    cmd->add_option("--census-layer", o->census_layer, "Layer of --census / --calibrate-to (default: the first)");
+    cmd->add_option("--landuse-layer", o->landuse_layer, "Layer of --landuse (default: the first)");
     cmd->add_option("--zones-coords", o->zones_coords, "Coordinate system of the zones' lon/lat")->capture_default_str();
     cmd->add_option("--crs", o->rq.crs, "Analysis CRS (default: the zones' projected CRS, else the CGCS2000 GK zone)");
     cmd->add_option("--landuse", o->rq.landuse_path, "Land-survey parcels for dasymetric mapping of --census");
@@ -71,6 +75,13 @@ void add_population_command(CLI::App& app, CliContext& ctx) {
 
     cmd->callback([o, &ctx] {
         ctx.action = [o, &ctx] {
+            const auto with_layer = [](std::string& path, const std::string& layer) {
+                if (!path.empty() && !layer.empty()) path += "|layername=" + layer;
+            };
+            with_layer(o->rq.zones_path, o->zones_layer);
+            with_layer(o->rq.census_path, o->census_layer);
+            with_layer(o->rq.calibrate_path, o->census_layer);
+            with_layer(o->rq.landuse_path, o->landuse_layer);
             o->rq.coords = spatial::parse_coord_system(o->coords);
             o->rq.zones_coords = spatial::parse_coord_system(o->zones_coords);
             o->rq.residential_codes = split_codes(o->residential);

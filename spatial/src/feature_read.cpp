@@ -56,6 +56,13 @@ std::optional<double> parse_attribute_number(const std::string& text) {
     return v;
 }
 
+std::pair<std::string, std::string> split_layer_suffix(const std::string& path, const std::string& layer) {
+    const std::string key = "|layername=";
+    const auto at = path.rfind(key);
+    if (at == std::string::npos) return {path, layer};
+    return {path.substr(0, at), path.substr(at + key.size())};
+}
+
 Box FeatureSet::extent() const {
     GeosContext ctx;
     Box box{std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(),
@@ -72,10 +79,11 @@ Box FeatureSet::extent() const {
     return box;
 }
 
-FeatureSet read_features(const std::string& path, const FeatureReadOptions& options) {
+FeatureSet read_features(const std::string& path_and_layer, const FeatureReadOptions& options) {
     GdalErrorScope errors;
+    const auto [path, layer_name] = split_layer_suffix(path_and_layer, options.layer);
     auto ds = open_dataset(path, DatasetKind::vector, vector_open_options(path));
-    OGRLayer& layer = find_layer(*ds, path, options.layer);
+    OGRLayer& layer = find_layer(*ds, path, layer_name);
     FeatureSet out;
     out.path = path;
     out.layer = layer.GetName();
@@ -138,7 +146,8 @@ FeatureSet read_features(const std::string& path, const FeatureReadOptions& opti
     return out;
 }
 
-Box layer_extent_lonlat(const std::string& path, const std::string& layer_name) {
+Box layer_extent_lonlat(const std::string& path_and_layer, const std::string& layer_arg) {
+    const auto [path, layer_name] = split_layer_suffix(path_and_layer, layer_arg);
     auto ds = open_dataset(path, DatasetKind::vector, vector_open_options(path));
     OGRLayer& layer = find_layer(*ds, path, layer_name);
     const Crs crs = layer_crs_or_lonlat(layer, path);
@@ -157,7 +166,8 @@ Box layer_extent_lonlat(const std::string& path, const std::string& layer_name) 
     return box;
 }
 
-Crs analysis_crs_for(const std::string& path, const std::string& layer_name) {
+Crs analysis_crs_for(const std::string& path_and_layer, const std::string& layer_arg) {
+    const auto [path, layer_name] = split_layer_suffix(path_and_layer, layer_arg);
     {
         auto ds = open_dataset(path, DatasetKind::vector, vector_open_options(path));
         OGRLayer& layer = find_layer(*ds, path, layer_name);

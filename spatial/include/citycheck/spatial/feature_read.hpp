@@ -4,6 +4,7 @@
 // repaired when invalid, and handed over as WKB (which crosses threads; GEOS objects do not).
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <citycheck/spatial/chinese_coords.hpp>
@@ -35,6 +36,10 @@ struct FeatureSet {
     std::size_t skipped = 0;   // features without geometry (left out)
     Box extent() const;        // of all features, in crs (needs the GEOS envelope of each: cheap)
 };
+
+// A dataset path may name its layer QGIS-style: "zones.gpkg|layername=community". Splits it into
+// (path, layer); layer stays as given (or empty) when the path has no such suffix.
+std::pair<std::string, std::string> split_layer_suffix(const std::string& path, const std::string& layer = "");
 
 // Reads every feature. Throws InputError naming the path/layer/field (listing the fields that exist
 // when one is missing), UsageError when coords is not wgs84 and the layer is projected.
