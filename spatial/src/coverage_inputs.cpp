@@ -126,10 +126,10 @@ Crs for_each_feature(const std::string& path, std::vector<std::string> layers, c
 
 }  // namespace
 
-ZoneSet read_zones(const std::string& path, const std::string& id_field, const Crs& target) {
+ZoneSet read_zones(const std::string& path, const std::string& id_field, const Crs& target, const std::string& layer) {
     ZoneSet zones;
     int id_idx = -2;
-    zones.crs = for_each_feature(path, {}, "", target, [&](OGRFeature& f, OGRGeometry& g) {
+    zones.crs = for_each_feature(path, layer.empty() ? std::vector<std::string>{} : std::vector<std::string>{layer}, "", target, [&](OGRFeature& f, OGRGeometry& g) {
         if (id_idx == -2) {
             id_idx = id_field.empty() ? -1 : f.GetDefnRef()->GetFieldIndex(id_field.c_str());
             if (!id_field.empty() && id_idx < 0)

@@ -23,8 +23,9 @@ struct ZoneSet {
 };
 
 // Reads polygon zones, projected to `target` (empty: a metric CRS for the zones' centre).
-// Without id_field, zones are identified by their feature id.
-ZoneSet read_zones(const std::string& path, const std::string& id_field, const Crs& target = {});
+// Without id_field, zones are identified by their feature id. Layer: default the first.
+ZoneSet read_zones(const std::string& path, const std::string& id_field, const Crs& target = {},
+                   const std::string& layer = "");
 
 // Finds the zone containing a point (first match in zone order).
 class ZoneLocator {
