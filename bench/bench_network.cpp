@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
     const double build_s = since(t);
 
     const double side = (n - 1) * spacing;
-    ZoneSet zones;
+    ZonePolygons zones;
     const int zn = 10;  // 10 x 10 zones
     for (int i = 0; i < zn; ++i)
         for (int j = 0; j < zn; ++j) {
