@@ -35,7 +35,7 @@ bool is_point_layer(const std::string& path) {
 
 void add_coverage_command(CLI::App& app, CliContext& ctx) {
     struct Options {
-        std::string facilities, facility_layer, where, tiers, network, demand, demand_value, demand_where, zones, id, output;
+        std::string facilities, facility_layer, where, tiers, network, demand, demand_value, demand_where, zones, zones_layer, id, output;
         std::string catchments, service_areas, distance_raster;
         double reach = 500;
         double cell = 10;
@@ -59,6 +59,7 @@ void add_coverage_command(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--demand-where", opts->demand_where, "OGR SQL filter on demand polygons (e.g. DLBM LIKE '07%')");
     cmd->add_option("--zones", opts->zones, "Zone polygons")->required();
     cmd->add_option("--id", opts->id, "Zone id field (default: feature id)");
+    cmd->add_option("--zones-layer", opts->zones_layer, "Zone layer (default: the first)");
     cmd->add_option("-o,--output", opts->output, "Output table (.csv)")->required();
     cmd->add_option("--cell", opts->cell, "Demand grid cell in metres for area demand")->capture_default_str();
     cmd->add_option("--cell-rule", opts->cell_rule, "How polygons become demand cells: fractional (exact coverage fractions) or center")
@@ -86,7 +87,7 @@ void add_coverage_command(CLI::App& app, CliContext& ctx) {
             else if (!opts->tiers.empty()) tiers = spatial::parse_reach_tiers(opts->tiers);
 
             progress.report(0.0, "reading zones");
-            const auto zones = spatial::read_zones(opts->zones, opts->id, opts->road.target());
+            const auto zones = spatial::read_zones(opts->zones, opts->id, opts->road.target(), opts->zones_layer);
             progress.report(0.05, "reading facilities");
             const auto facilities = spatial::read_facilities(opts->facilities, opts->where, zones.crs, opts->reach, tiers, opts->facility_layer);
             if (facilities.items.empty()) log::warning("no facilities matched; every zone gets 0 % coverage");

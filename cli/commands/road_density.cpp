@@ -11,7 +11,7 @@ namespace citycheck::cli {
 namespace {
 void add_road_density_command(CLI::App& app, CliContext& ctx) {
     struct Options {
-        std::string roads, zones, id, output;
+        std::string roads, zones, zones_layer, id, output;
         RoadFlags road;
     };
     auto opts = std::make_shared<Options>();
@@ -19,13 +19,14 @@ void add_road_density_command(CLI::App& app, CliContext& ctx) {
     cmd->add_option("ROADS", opts->roads, "OSM PBF/XML or a line layer (GPKG, SHP, FileGDB)")->required();
     cmd->add_option("--zones", opts->zones, "Zone polygons")->required();
     cmd->add_option("--id", opts->id, "Zone id field (default: feature id)");
+    cmd->add_option("--zones-layer", opts->zones_layer, "Zone layer (default: the first)");
     cmd->add_option("-o,--output", opts->output, "Output table (.csv)")->required();
     opts->road.add(cmd, "drive");
     cmd->callback([opts, &ctx] {
         ctx.action = [opts, &ctx] {
             auto progress = ctx.progress();
             progress.report(0.0, "reading zones");
-            const auto zones = spatial::read_zones(opts->zones, opts->id, opts->road.target());
+            const auto zones = spatial::read_zones(opts->zones, opts->id, opts->road.target(), opts->zones_layer);
             auto read = opts->road.read;
             read.target = zones.crs;
             progress.report(0.1, "reading roads");

@@ -11,7 +11,7 @@
 
 namespace citycheck::spatial {
 
-Box ZoneSet::extent() const {
+Box ZonePolygons::extent() const {
     Box b{1e300, 1e300, -1e300, -1e300};
     for (const auto& p : polygons) {
         const Box e = p.envelope();
@@ -126,10 +126,10 @@ Crs for_each_feature(const std::string& path, std::vector<std::string> layers, c
 
 }  // namespace
 
-ZoneSet read_zones(const std::string& path, const std::string& id_field, const Crs& target) {
-    ZoneSet zones;
+ZonePolygons read_zones(const std::string& path, const std::string& id_field, const Crs& target, const std::string& layer) {
+    ZonePolygons zones;
     int id_idx = -2;
-    zones.crs = for_each_feature(path, {}, "", target, [&](OGRFeature& f, OGRGeometry& g) {
+    zones.crs = for_each_feature(path, layer.empty() ? std::vector<std::string>{} : std::vector<std::string>{layer}, "", target, [&](OGRFeature& f, OGRGeometry& g) {
         if (id_idx == -2) {
             id_idx = id_field.empty() ? -1 : f.GetDefnRef()->GetFieldIndex(id_field.c_str());
             if (!id_field.empty() && id_idx < 0)
@@ -145,7 +145,7 @@ ZoneSet read_zones(const std::string& path, const std::string& id_field, const C
     return zones;
 }
 
-ZoneLocator::ZoneLocator(const ZoneSet& zones) : m_zones(zones) {
+ZoneLocator::ZoneLocator(const ZonePolygons& zones) : m_zones(zones) {
     const Box b = zones.extent();
     for (const auto& p : zones.polygons) m_boxes.push_back(p.envelope());
     m_x0 = b.xmin, m_y0 = b.ymin;
@@ -234,7 +234,7 @@ FacilitySet read_facilities(const std::string& path, const std::string& where, c
     return set;
 }
 
-DemandGrid demand_grid_for(const ZoneSet& zones, double cell) {
+DemandGrid demand_grid_for(const ZonePolygons& zones, double cell) {
     if (!(cell > 0)) throw UsageError("--cell must be positive");
     const Box b = zones.extent();
     DemandGrid g;
@@ -262,7 +262,7 @@ Pt cell_centre(const DemandGrid& g, std::int64_t cell) {
 }
 }  // namespace
 
-Demand zone_area_demand(const ZoneSet& zones, double cell, const CellDiscretiser& cells) {
+Demand zone_area_demand(const ZonePolygons& zones, double cell, const CellDiscretiser& cells) {
     Demand d;
     d.grid = demand_grid_for(zones, cell);
     const double area = d.grid->cell * d.grid->cell;
@@ -275,7 +275,7 @@ Demand zone_area_demand(const ZoneSet& zones, double cell, const CellDiscretiser
     return d;
 }
 
-Demand polygon_demand(const ZoneSet& zones, const std::string& path, const std::string& where, double cell,
+Demand polygon_demand(const ZonePolygons& zones, const std::string& path, const std::string& where, double cell,
                       const std::string& value_field, const CellDiscretiser& cells) {
     Demand d;
     d.grid = demand_grid_for(zones, cell);
@@ -319,7 +319,7 @@ Demand polygon_demand(const ZoneSet& zones, const std::string& path, const std::
     return d;
 }
 
-Demand raster_demand(const ZoneSet& zones, const std::string& path) {
+Demand raster_demand(const ZonePolygons& zones, const std::string& path) {
     auto ds = open_dataset(path, DatasetKind::raster);
     GDALRasterBand* band = ds->GetRasterBand(1);
     double gt[6];
@@ -354,7 +354,7 @@ Demand raster_demand(const ZoneSet& zones, const std::string& path) {
     return d;
 }
 
-Demand point_demand(const ZoneSet& zones, const std::string& path, const std::string& value_field) {
+Demand point_demand(const ZonePolygons& zones, const std::string& path, const std::string& value_field) {
     Demand d;
     d.is_area = false;
     ZoneLocator locate(zones);

@@ -11,7 +11,7 @@
 
 namespace citycheck::spatial {
 
-void write_service_areas(const std::string& path, const ZoneSet& zones, const Demand& demand, const CoverageResult& result) {
+void write_service_areas(const std::string& path, const ZonePolygons& zones, const Demand& demand, const CoverageResult& result) {
     if (!demand.grid) throw UsageError("--service-areas needs gridded demand (zone area or polygons), not points or a raster");
     const DemandGrid& g = *demand.grid;
     GeosContext ctx;

@@ -22,7 +22,7 @@ GeomPtr make_line(const GeosContext& ctx, const std::vector<Pt>& pts) {
 
 }  // namespace
 
-RoadDensityResult road_density(const RoadLines& lines, const RoadGraph& graph, const ZoneSet& zones) {
+RoadDensityResult road_density(const RoadLines& lines, const RoadGraph& graph, const ZonePolygons& zones) {
     RoadDensityResult result;
     std::map<std::string, std::size_t> class_index;
     for (const auto& l : lines.lines) class_index.emplace(l.cls, 0);

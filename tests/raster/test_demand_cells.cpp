@@ -9,7 +9,7 @@
 using namespace citycheck::spatial;
 
 TEST(DemandCells, ZoneAreaIsExactWithFractions) {
-    ZoneSet zones;
+    ZonePolygons zones;
     zones.ids = {"tri", "hole"};
     PolygonSet tri;
     tri.part_begin = {0};
@@ -36,7 +36,7 @@ TEST(DemandCells, ZoneAreaIsExactWithFractions) {
 
 TEST(DemandCells, EuclideanDiscErrorShrinksWithCellSize) {
     // One facility in a square zone: covered area → π r² as cells shrink (centre rule at the disc's edge).
-    ZoneSet zones;
+    ZonePolygons zones;
     zones.ids = {"z"};
     PolygonSet sq;
     sq.part_begin = {0};

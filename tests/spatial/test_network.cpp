@@ -283,7 +283,7 @@ TEST(Coverage, TieredRadiiFromPolygonArea) {
 }
 
 TEST(Coverage, EuclideanDiscMatchesPiRSquared) {
-    ZoneSet zones;
+    ZonePolygons zones;
     zones.ids = {"z"};
     zones.polygons = {square(0, 0, 2000, 2000)};
     zones.crs = Crs::from_epsg(32632);
@@ -315,7 +315,7 @@ TEST(Coverage, ThreadInvariant) {
     split.split_crossings = true;
     const auto g = build_road_graph(parse_network(text), split);
     EXPECT_EQ(g.node_count(), 21u * 21u);
-    ZoneSet zones;
+    ZonePolygons zones;
     zones.ids = {"a", "b"};
     zones.polygons = {square(0, 0, 1000, 2000), square(1000, 0, 2000, 2000)};
     zones.crs = Crs::from_epsg(32632);
@@ -352,7 +352,7 @@ TEST(Coverage, ThreadInvariant) {
 TEST(RoadDensity, ClipsToZonesAndCountsIntersections) {
     const auto lines = parse_network(kPlus);
     const auto g = build_road_graph(lines);
-    ZoneSet zones;
+    ZonePolygons zones;
     zones.ids = {"ne", "all"};
     zones.polygons = {square(0, 0, 1000, 1000), square(-1000, -1000, 1000, 1000)};
     zones.crs = lines.crs;

@@ -15,7 +15,7 @@ namespace citycheck::spatial {
 
 // ---- zones, facilities and demand ----------------------------------------------------------------
 
-struct ZoneSet {
+struct ZonePolygons {
     std::vector<std::string> ids;
     std::vector<PolygonSet> polygons;
     Crs crs;
@@ -23,17 +23,18 @@ struct ZoneSet {
 };
 
 // Reads polygon zones, projected to `target` (empty: a metric CRS for the zones' centre).
-// Without id_field, zones are identified by their feature id.
-ZoneSet read_zones(const std::string& path, const std::string& id_field, const Crs& target = {});
+// Without id_field, zones are identified by their feature id. Layer: default the first.
+ZonePolygons read_zones(const std::string& path, const std::string& id_field, const Crs& target = {},
+                   const std::string& layer = "");
 
 // Finds the zone containing a point (first match in zone order).
 class ZoneLocator {
   public:
-    explicit ZoneLocator(const ZoneSet& zones);
+    explicit ZoneLocator(const ZonePolygons& zones);
     std::optional<std::uint32_t> locate(Pt p) const;
 
   private:
-    const ZoneSet& m_zones;
+    const ZonePolygons& m_zones;
     std::vector<Box> m_boxes;
     double m_x0 = 0, m_y0 = 0, m_cell = 1;
     long long m_cols = 1, m_rows = 1;
@@ -90,7 +91,7 @@ struct Demand {
 };
 
 // A grid of `cell` metres aligned to multiples of the cell size, covering the zones.
-DemandGrid demand_grid_for(const ZoneSet& zones, double cell);
+DemandGrid demand_grid_for(const ZonePolygons& zones, double cell);
 
 // Turns a polygon into demand-grid cells: emit(cell index, covered fraction in (0, 1]).
 using CellDiscretiser = std::function<void(const DemandGrid&, const PolygonSet&,
@@ -101,17 +102,17 @@ using CellDiscretiser = std::function<void(const DemandGrid&, const PolygonSet&,
 CellDiscretiser centre_sampling();
 
 // Land area of each zone: weight = fraction × cell area, one entry per (zone, cell), sorted by zone then cell.
-Demand zone_area_demand(const ZoneSet& zones, double cell, const CellDiscretiser& cells = centre_sampling());
+Demand zone_area_demand(const ZonePolygons& zones, double cell, const CellDiscretiser& cells = centre_sampling());
 // Land area from polygons (e.g. residential land) inside the zones; overlapping polygons count once
 // (per cell, the demand share is min(1, Σ fractions)); within a cell cut by a zone boundary the two
 // shares multiply. With value_field, each polygon's value (e.g. population) is spread over its
 // cells in proportion to their covered fractions instead.
-Demand polygon_demand(const ZoneSet& zones, const std::string& path, const std::string& where, double cell,
+Demand polygon_demand(const ZonePolygons& zones, const std::string& path, const std::string& where, double cell,
                       const std::string& value_field = "", const CellDiscretiser& cells = centre_sampling());
 // Population from a raster (each pixel centre carries its value) or points with a count field
 // (CSV with lon/lat columns in EPSG:4326, or any point layer).
-Demand raster_demand(const ZoneSet& zones, const std::string& path);
-Demand point_demand(const ZoneSet& zones, const std::string& path, const std::string& value_field);
+Demand raster_demand(const ZonePolygons& zones, const std::string& path);
+Demand point_demand(const ZonePolygons& zones, const std::string& path, const std::string& value_field);
 
 // ---- coverage ---------------------------------------------------------------------------------
 
@@ -167,7 +168,7 @@ std::vector<Source> facility_sources(const RoadGraph& graph, const EdgeIndex& in
                                      const CoverageOptions& options, double max_reach, CoverageStats& stats);
 
 // Service areas: the covered cells of each zone dissolved to polygons, written as a GPKG/GeoJSON layer.
-void write_service_areas(const std::string& path, const ZoneSet& zones, const Demand& demand,
+void write_service_areas(const std::string& path, const ZonePolygons& zones, const Demand& demand,
                          const CoverageResult& result);
 // Distance to the nearest facility (within reach) on the demand grid as a Float32 GeoTIFF.
 void write_distance_raster(const std::string& path, const Crs& crs, const Demand& demand, const CoverageResult& result);

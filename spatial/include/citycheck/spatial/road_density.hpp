@@ -24,6 +24,6 @@ struct RoadDensityResult {
 };
 
 // Lines and graph must be in the zones' CRS. Parallel over zones; the result does not depend on threads.
-RoadDensityResult road_density(const RoadLines& lines, const RoadGraph& graph, const ZoneSet& zones);
+RoadDensityResult road_density(const RoadLines& lines, const RoadGraph& graph, const ZonePolygons& zones);
 
 }  // namespace citycheck::spatial
