@@ -16,6 +16,11 @@ struct Pt {
     double c, r;
 };
 
+// Converts after clamping in double: coordinates far outside the grid must not overflow int.
+int to_int_clamped(double v, int lo, int hi) {
+    return static_cast<int>(std::clamp(v, static_cast<double>(lo), static_cast<double>(hi)));
+}
+
 struct Crossing {
     double t;
     int kind;  // 0: column line, 1: row line
@@ -68,14 +73,14 @@ void walk_edge(Pt p0, Pt p1, int cols, int rows, std::vector<Crossing>& scratch,
     scratch.clear();
     if (dc != 0) {
         const double lo = std::min(p0.c, p1.c), hi = std::max(p0.c, p1.c);
-        const int k0 = std::max(0, static_cast<int>(std::floor(lo)) + 1);
-        const int k1 = std::min(cols, static_cast<int>(std::ceil(hi)) - 1);
+        const int k0 = to_int_clamped(std::floor(lo) + 1, 0, cols + 1);
+        const int k1 = to_int_clamped(std::ceil(hi) - 1, -1, cols);
         for (int k = k0; k <= k1; ++k) scratch.push_back({(k - p0.c) / dc, 0, k});
     }
     if (dr != 0) {
         const double lo = std::min(p0.r, p1.r), hi = std::max(p0.r, p1.r);
-        const int k0 = std::max(0, static_cast<int>(std::floor(lo)) + 1);
-        const int k1 = std::min(rows, static_cast<int>(std::ceil(hi)) - 1);
+        const int k0 = to_int_clamped(std::floor(lo) + 1, 0, rows + 1);
+        const int k1 = to_int_clamped(std::ceil(hi) - 1, -1, rows);
         for (int k = k0; k <= k1; ++k) scratch.push_back({(k - p0.r) / dr, 1, k});
     }
     std::sort(scratch.begin(), scratch.end(), [](const Crossing& a, const Crossing& b) { return a.t < b.t; });
@@ -158,8 +163,8 @@ void center(const std::vector<RingInGrid>& rings, const Window& w, std::vector<d
             const Pt p0 = ring.pts[i], p1 = ring.pts[i + 1];
             if (p0.r == p1.r) continue;
             const Pt lo = p0.r < p1.r ? p0 : p1, hi = p0.r < p1.r ? p1 : p0;
-            const int r0 = std::max(0, static_cast<int>(std::ceil(lo.r - 0.5)));
-            const int r1 = std::min(rows - 1, static_cast<int>(std::ceil(hi.r - 0.5)) - 1);
+            const int r0 = to_int_clamped(std::ceil(lo.r - 0.5), 0, rows);
+            const int r1 = to_int_clamped(std::ceil(hi.r - 0.5) - 1, -1, rows - 1);
             for (int r = r0; r <= r1; ++r) {
                 const double y = r + 0.5;
                 if (y < lo.r || y >= hi.r) continue;
@@ -171,8 +176,8 @@ void center(const std::vector<RingInGrid>& rings, const Window& w, std::vector<d
         auto& v = xs[r];
         std::sort(v.begin(), v.end());
         for (std::size_t i = 0; i + 1 < v.size(); i += 2) {
-            const int c0 = std::max(0, static_cast<int>(std::floor(v[i] + 0.5)));
-            const int c1 = std::min(cols, static_cast<int>(std::floor(v[i + 1] + 0.5)));
+            const int c0 = to_int_clamped(std::floor(v[i] + 0.5), 0, cols);
+            const int c1 = to_int_clamped(std::floor(v[i + 1] + 0.5), 0, cols);
             for (int c = c0; c < c1; ++c) out[static_cast<std::size_t>(r) * cols + c] = 1.0;
         }
     }

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "../raster/raster_fixtures.hpp"
 #include "test_support.hpp"
 
@@ -135,4 +137,24 @@ TEST(CliRaster, GreenCoverageQuarterVegetatedWithMask) {
     rows = read_csv(dir / "m.csv");
     EXPECT_NEAR(std::stod(rows[1][2]), 800.0, 1e-9);
     EXPECT_NEAR(std::stod(rows[1][3]), 25.0, 1e-9);
+}
+
+TEST(CliRaster, DemoCityGreenCoverageMatchesItsKnownAnswer) {
+    test::TempDir dir;
+    auto r = test::run_citycheck("-q demo " + (dir / "city").string() + " --size 2");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto known = nlohmann::json::parse(test::read_file(dir / "city" / "demo-city.json"));
+    const auto& q = known.at("known_answers").at("green_coverage_community");
+    r = test::run_citycheck("-q green-coverage " + (dir / "city" / "image.tif").string() + " --red 3 --nir 4 --threshold 0.3 --zones " +
+                            (dir / "city" / "zones.gpkg").string() + " --layer community --id code -o " + (dir / "g.csv").string());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    bool found = false;
+    for (const auto& row : read_csv(dir / "g.csv")) {
+        if (row.empty() || row[0] != q.at("code").get<std::string>()) continue;
+        found = true;
+        EXPECT_NEAR(std::stod(row[1]), q.at("vegetated_area_m2").get<double>(), 1e-6);
+        EXPECT_NEAR(std::stod(row[2]), q.at("area_m2").get<double>(), 1e-6);
+        EXPECT_NEAR(std::stod(row[3]), q.at("green_coverage_percent").get<double>(), 1e-9);
+    }
+    EXPECT_TRUE(found) << "community " << q.at("code") << " not in the output";
 }

@@ -205,3 +205,15 @@ TEST(Coverage, AllTouchedMatchesGdalRasterizeAwayFromCellLines) {
                           "(500101 2999901, 500251 2999903, 500249 2999751, 500102 2999748, 500101 2999901))",
                           CoverageMode::all_touched);
 }
+
+TEST(Coverage, HugeCoordinatesOutsideTheGridDoNotOverflow) {
+    spatial::GeosContext ctx;
+    const auto g = metric_grid(10, 10);
+    // A huge triangle whose far vertices are ~1e14 cells away; it covers the whole grid.
+    const auto geom = ctx.from_wkt("POLYGON((-1e15 -1e15, 1e15 -1e15, 0 1e15, -1e15 -1e15))");
+    for (auto mode : {CoverageMode::fractional, CoverageMode::center, CoverageMode::all_touched}) {
+        const auto cov = compute_coverage(g, *geom, ctx, mode);
+        EXPECT_EQ(cov.window, (Window{0, 0, 10, 10}));
+        EXPECT_NEAR(cov.sum(), 100.0, 1e-6) << to_string(mode);
+    }
+}

@@ -4,6 +4,7 @@
 
 #include <citycheck/core/error.hpp>
 #include <citycheck/core/log.hpp>
+#include <citycheck/raster/align.hpp>
 #include <citycheck/raster/cell_area.hpp>
 #include <citycheck/raster/green_coverage.hpp>
 #include <citycheck/raster/ndvi.hpp>
@@ -347,4 +348,22 @@ TEST(Ndvi, ValuesNodataAndZeroDenominator) {
     NdviSource src(zimg, {1, 2});
     src.read({0, 0, 4, 4}, b);
     EXPECT_EQ(b.valid[0], 0);
+}
+
+TEST(ZonalStats, AlignResamplesWeightsOntoTheValueGrid) {
+    TempDir dir;
+    RasterSpec spec;
+    write_raster((dir / "v.tif").string(), spec, {std::vector<double>(100, 1.0)});
+    RasterSpec coarse = spec;  // 20 m cells with a constant 5: averaging keeps 5 everywhere
+    coarse.cols = coarse.rows = 5;
+    coarse.gt[1] = 20;
+    coarse.gt[5] = -20;
+    write_raster((dir / "w.tif").string(), coarse, {std::vector<double>(25, 5.0)});
+    const Raster v((dir / "v.tif").string()), w((dir / "w.tif").string());
+    EXPECT_FALSE(w.grid().aligned_with(v.grid()));
+    const auto aligned = align_to_grid(w, 1, v.grid());
+    EXPECT_TRUE(aligned->grid().aligned_with(v.grid())) << aligned->grid().describe();
+    Block b;
+    aligned->read(1, aligned->grid().full_window(), b);
+    for (std::size_t i = 0; i < b.values.size(); ++i) EXPECT_DOUBLE_EQ(b.values[i], 5.0);
 }
