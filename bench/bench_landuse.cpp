@@ -5,10 +5,12 @@
 // its own (wait4's ru_maxrss).
 //
 //   bench_landuse [--parcels 1000000] [--zones 5000] [--dir /tmp/citycheck-bench] [--overlap-check]
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <random>
 #include <spawn.h>

@@ -120,7 +120,8 @@ Crs resolve_crs(OGRLayer& layer, const std::string& override, const std::string&
             return Crs::from_epsg(*prefixed);
         }
         if (fallback) {
-            report.warnings.push_back(where + " has no CRS; assuming the parcels' CRS (override with --zones-crs)");
+            report.warnings.push_back(where + " has no CRS; assuming the parcels' working CRS " + fallback->to_user_string().substr(0, 40) +
+                                      " (override with --zones-crs)");
             return *fallback;
         }
         throw InputError("the layer has no CRS and its coordinates do not identify one; pass --crs (e.g. EPSG:4547)",

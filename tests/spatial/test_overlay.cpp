@@ -27,6 +27,12 @@ namespace {
 constexpr double X0 = 500000, Y0 = 3300000;
 std::string r(double x0, double y0, double x1, double y1) { return rect(X0 + x0, Y0 + y0, X0 + x1, Y0 + y1); }
 
+std::string fmt_number(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.12f", v);
+    return buf;
+}
+
 std::size_t class_index(const LandScheme& s, const std::string& code) { return *s.find_class(code); }
 std::size_t group_index(const LandScheme& s, const std::string& id) {
     for (std::size_t g = 0; g < s.groups().size(); ++g)
@@ -432,4 +438,28 @@ TEST(OverlayTest, OutputsStateTheirBasis) {
     EXPECT_NE(ds->GetLayerByName("landuse_long"), nullptr);
     const auto rep = landuse_report(parcels, zones, res, t);
     EXPECT_EQ(rep["area_basis"], "planar EPSG:4547");
+}
+
+TEST(OverlayTest, PipelineApiTakesZonesAsWkbInAnotherCrs) {
+    Fixture f({{r(0, 0, 100, 100), {{"DLBM", "0101"}}}, {r(100, 0, 200, 100), {{"DLBM", "0701"}}}});
+    ParcelSource ps;
+    ps.path = f.parcels;
+    ps.code_field = "DLBM";
+    const auto parcels = load_parcels(ps, AreaSpec{});
+    // The zone [50,150]×[0,100] given in lon/lat (EPSG:4490), as the pipeline would hand it over.
+    std::vector<double> xs{X0 + 50, X0 + 150, X0 + 150, X0 + 50, X0 + 50}, ys{Y0, Y0, Y0 + 100, Y0 + 100, Y0};
+    Transform(Crs::from_epsg(4547), Crs::from_epsg(4490)).apply(xs, ys);
+    std::string wkt = "POLYGON((";
+    for (std::size_t i = 0; i < xs.size(); ++i) wkt += fmt_number(xs[i]) + " " + fmt_number(ys[i]) + (i + 1 < xs.size() ? "," : "))");
+    GeosContext ctx;
+    const auto wkb = ctx.to_wkb(*ctx.from_wkt(wkt));
+    const ZoneSet zones{Crs::from_epsg(4490), {"z"}, {wkb}, {}};
+    const auto res = overlay(zones, parcels);
+    ASSERT_EQ(res.zone_ids.size(), 1u);
+    EXPECT_NEAR(res.zone_area[0], 10000, 0.01);
+    EXPECT_NEAR(res.code_area_in_zone(0, 0), 5000, 0.01);
+    EXPECT_NEAR(res.code_area_in_zone(0, 1), 5000, 0.01);
+    const auto made = make_zones({"z"}, {wkb}, Crs::from_epsg(4490), parcels.crs);
+    EXPECT_TRUE(made.crs.same_as(parcels.crs));
+    EXPECT_NEAR(ctx.area(*ctx.from_wkb(made.wkb[0])), 10000, 0.01);
 }
