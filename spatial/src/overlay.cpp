@@ -165,6 +165,10 @@ OverlapReport find_overlaps(const ParcelSet& parcels, const Progress& progress) 
                 }
                 GeomPtr gj = ctx.from_wkb(parcels.geometry(j));
                 if (GEOSPreparedIntersects_r(ctx.get(), pi.get(), gj.get()) != 1) continue;
+                // Neighbours in a tessellation touch; only pairs whose interiors meet are clipped.
+                const char interiors = GEOSRelatePattern_r(ctx.get(), gi.get(), gj.get(), "T********");
+                ctx.check(interiors != 2, "relate parcels");
+                if (interiors != 1) continue;
                 const double a = ctx.area(*ctx.intersection(*gi, *gj));
                 if (a > OVERLAP_NOISE_M2) found[i].push_back({j, a});
             }
