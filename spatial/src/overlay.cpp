@@ -47,12 +47,12 @@ double OverlayResult::coded_area(std::size_t zone) const {
     return s;
 }
 
-OverlayResult overlay(const ZoneSet& zones_in, const ParcelSet& parcels, const OverlayOptions& options, const Progress& progress) {
+OverlayResult overlay(const OverlayZones& zones_in, const ParcelSet& parcels, const OverlayOptions& options, const Progress& progress) {
     // Zones in another CRS are brought to the parcels' working CRS first.
-    std::optional<ZoneSet> reprojected;
+    std::optional<OverlayZones> reprojected;
     if (!zones_in.crs.empty() && !parcels.crs.empty() && !zones_in.crs.same_as(parcels.crs))
         reprojected = make_zones(zones_in.ids, zones_in.wkb, zones_in.crs, parcels.crs);
-    const ZoneSet& zones = reprojected ? *reprojected : zones_in;
+    const OverlayZones& zones = reprojected ? *reprojected : zones_in;
 
     OverlayResult out;
     out.area_spec = parcels.area;

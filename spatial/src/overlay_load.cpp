@@ -374,10 +374,10 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
     return set;
 }
 
-ZoneSet make_zones(std::vector<std::string> ids, const std::vector<std::vector<unsigned char>>& wkb, const Crs& crs,
+OverlayZones make_zones(std::vector<std::string> ids, const std::vector<std::vector<unsigned char>>& wkb, const Crs& crs,
                    const Crs& target) {
     if (ids.size() != wkb.size()) throw InternalError("make_zones: ids and geometries differ in number");
-    ZoneSet zones;
+    OverlayZones zones;
     zones.crs = target;
     Worker w{GeosContext(), Transform(crs.empty() ? target : crs, target), std::nullopt};
     std::unordered_map<std::string, std::size_t> seen;
@@ -407,7 +407,7 @@ ZoneSet make_zones(std::vector<std::string> ids, const std::vector<std::vector<u
     return zones;
 }
 
-ZoneSet load_zones(const ZoneSource& src, const Crs& target) {
+OverlayZones load_zones(const ZoneSource& src, const Crs& target) {
     GdalEnvironment::ensure();
     auto ds = open_dataset(src.path, DatasetKind::vector, open_options_for(src.path, src.encoding));
     OGRLayer& layer = choose_layer(*ds, src.path, src.layer, nullptr);
@@ -431,7 +431,7 @@ ZoneSet load_zones(const ZoneSource& src, const Crs& target) {
         ids.push_back(id);
         wkb.push_back(std::move(*g));
     }
-    ZoneSet zones = make_zones(std::move(ids), wkb, crs, target);
+    OverlayZones zones = make_zones(std::move(ids), wkb, crs, target);
     zones.report.null_geometry = report.null_geometry;
     zones.report.read += report.null_geometry;
     zones.report.warnings.insert(zones.report.warnings.begin(), report.warnings.begin(), report.warnings.end());

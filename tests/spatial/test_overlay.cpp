@@ -53,7 +53,7 @@ struct Fixture {
     }
 };
 
-OverlayResult run(const Fixture& f, const AreaSpec& area, ParcelSet* keep = nullptr, ZoneSet* keep_zones = nullptr,
+OverlayResult run(const Fixture& f, const AreaSpec& area, ParcelSet* keep = nullptr, OverlayZones* keep_zones = nullptr,
                   OverlayOptions opts = {}) {
     ParcelSource ps;
     ps.path = f.parcels;
@@ -414,7 +414,7 @@ TEST(OverlayTest, ZonePrefixedEastingsWithoutCrsAreRecognised) {
 TEST(OverlayTest, OutputsStateTheirBasis) {
     Fixture f({{r(50, 0, 150, 100), {{"DLBM", "0101"}}}});
     ParcelSet parcels;
-    ZoneSet zones;
+    OverlayZones zones;
     const auto res = run(f, AreaSpec{}, &parcels, &zones);
     const auto s = LandScheme::load("sandiao");
     const auto t = classify(res, s);
@@ -453,7 +453,7 @@ TEST(OverlayTest, PipelineApiTakesZonesAsWkbInAnotherCrs) {
     for (std::size_t i = 0; i < xs.size(); ++i) wkt += fmt_number(xs[i]) + " " + fmt_number(ys[i]) + (i + 1 < xs.size() ? "," : "))");
     GeosContext ctx;
     const auto wkb = ctx.to_wkb(*ctx.from_wkt(wkt));
-    const ZoneSet zones{Crs::from_epsg(4490), {"z"}, {wkb}, {}};
+    const OverlayZones zones{Crs::from_epsg(4490), {"z"}, {wkb}, {}};
     const auto res = overlay(zones, parcels);
     ASSERT_EQ(res.zone_ids.size(), 1u);
     EXPECT_NEAR(res.zone_area[0], 10000, 0.01);
