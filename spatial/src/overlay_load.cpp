@@ -32,8 +32,8 @@ constexpr std::size_t MAX_EXAMPLES = 20;
 
 std::vector<std::string> open_options_for(const std::string& path, const std::string& encoding) {
     if (!encoding.empty()) return {"ENCODING=" + encoding};
-    // GdalEnvironment sets SHAPE_ENCODING="" (raw bytes), which also silences .cpg files and the
-    // DBF language byte; so pass every declared or detected non-ASCII encoding explicitly.
+    // Pass every declared (.cpg, DBF language byte) or detected non-ASCII encoding explicitly, so
+    // that a process-wide SHAPE_ENCODING setting cannot silence it; ".cpg" values like 936 → CP936.
     if (const auto enc = shapefile_encoding(path); enc && enc->encoding != "ASCII" && enc->source != "default") {
         std::string e = enc->encoding;
         if (!e.empty() && e.find_first_not_of("0123456789") == std::string::npos) e = "CP" + e;  // .cpg "936"

@@ -322,8 +322,9 @@ TEST(OverlayTest, ThreadCountDoesNotChangeAnyBit) {
 }
 
 TEST(OverlayTest, GbkShapefileWithAndWithoutCpg) {
-    // GDAL 3.6's writer, called through the C++ API, stored UTF-8 bytes under ENCODING=CP936, so the
-    // fixture writes GBK bytes itself with recoding off (ENCODING="") and adds the .cpg by hand.
+    // The fixture writes GBK bytes itself with the writer's recoding off (ENCODING="") and adds the
+    // .cpg by hand: a process-wide SHAPE_ENCODING setting (which citycheck once made) overrides the
+    // ENCODING=CP936 layer creation option, and the test must not depend on it.
     const std::string zone_name = recode("东城街道", "UTF-8", "CP936"), paddy = recode("水田", "UTF-8", "CP936");
     ASSERT_EQ(classify_bytes(zone_name), TextKind::gbk);
     for (bool keep_cpg : {true, false}) {
