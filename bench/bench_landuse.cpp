@@ -5,10 +5,12 @@
 // its own (wait4's ru_maxrss).
 //
 //   bench_landuse [--parcels 1000000] [--zones 5000] [--dir /tmp/citycheck-bench] [--overlap-check]
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <random>
 #include <spawn.h>
@@ -52,15 +54,17 @@ struct Writer {
 };
 
 // Jittered lattice: interior vertices moved by up to ±30 % of a cell; the border stays straight.
-std::vector<double> lattice(int nx, int ny, double cell, double x0, double y0, std::mt19937& rng, std::vector<double>& ys) {
-    std::uniform_real_distribution<double> j(-0.3 * cell, 0.3 * cell);
+std::vector<double> lattice(int nx, int ny, double cell, double x0, double y0, std::mt19937& rng, std::vector<double>& ys,
+                            double cell_y = 0, double jitter = 0.3) {
+    if (cell_y <= 0) cell_y = cell;
+    std::uniform_real_distribution<double> j(-jitter * std::min(cell, cell_y), jitter * std::min(cell, cell_y));
     std::vector<double> xs((nx + 1) * (ny + 1));
     ys.assign(xs.size(), 0);
     for (int y = 0; y <= ny; ++y)
         for (int x = 0; x <= nx; ++x) {
             const bool border = x == 0 || y == 0 || x == nx || y == ny;
             xs[y * (nx + 1) + x] = x0 + x * cell + (border ? 0 : j(rng));
-            ys[y * (nx + 1) + x] = y0 + y * cell + (border ? 0 : j(rng));
+            ys[y * (nx + 1) + x] = y0 + y * cell_y + (border ? 0 : j(rng));
         }
     return xs;
 }
@@ -86,17 +90,17 @@ void write_parcels(const std::string& path, int side, double cell) {
 
 void write_zones(const std::string& path, int nx, int ny, double extent) {
     std::mt19937 rng(7);
-    const double cell = extent / std::max(nx, ny);
+    const double cell = extent / nx, cell_y = extent / ny;
     std::vector<double> ys;
-    const auto xs = lattice(nx, ny, cell, 500000, 3300000, rng, ys);
-    std::uniform_real_distribution<double> wiggle(-0.05 * cell, 0.05 * cell);
+    const auto xs = lattice(nx, ny, cell, 500000, 3300000, rng, ys, cell_y, 0.15);
+    std::uniform_real_distribution<double> wiggle(-0.02 * std::min(cell, cell_y), 0.02 * std::min(cell, cell_y));
     // Each zone edge gets 7 intermediate vertices, shared with the neighbour (edge jitter seeded by the edge).
     auto edge = [&](int p, int q, OGRLinearRing* ring) {
         const int lo = std::min(p, q), hi = std::max(p, q);
         std::mt19937 erng(static_cast<unsigned>(lo) * 1000003u + static_cast<unsigned>(hi));
         std::vector<std::pair<double, double>> pts;
         const bool border_edge = (xs[p] == xs[q] && (xs[p] == 500000 || xs[p] == 500000 + nx * cell)) ||
-                                 (ys[p] == ys[q] && (ys[p] == 3300000 || ys[p] == 3300000 + ny * cell));
+                                 (ys[p] == ys[q] && (ys[p] == 3300000 || ys[p] == 3300000 + ny * cell_y));
         for (int k = 1; k < 8; ++k) {
             const double t = k / 8.0;
             const double dx = border_edge ? 0 : wiggle(erng), dy = border_edge ? 0 : wiggle(erng);
@@ -124,6 +128,7 @@ void write_zones(const std::string& path, int nx, int ny, double extent) {
 
 struct Run {
     double seconds = 0;
+    double cpu_seconds = 0;  // user + system: the machine is shared, so wall time alone misleads
     double max_rss_mb = 0;
     int status = 0;
 };
@@ -146,7 +151,9 @@ Run run(const std::vector<std::string>& args) {
     wait4(pid, &status, 0, &usage);
     const auto t1 = std::chrono::steady_clock::now();
     posix_spawn_file_actions_destroy(&actions);
-    return {std::chrono::duration<double>(t1 - t0).count(), static_cast<double>(usage.ru_maxrss) / 1024.0, status};
+    const auto secs = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + 1e-6 * static_cast<double>(tv.tv_usec); };
+    return {std::chrono::duration<double>(t1 - t0).count(), secs(usage.ru_utime) + secs(usage.ru_stime),
+            static_cast<double>(usage.ru_maxrss) / 1024.0, status};
 }
 
 }  // namespace
@@ -191,12 +198,13 @@ int main(int argc, char** argv) {
                                    {"naive", "naive", "1", "skip"}, {"naive", "naive", "2", "skip"}};
     if (overlap_check) configs.push_back({"indexed+overlap-check", "indexed", "2", "check"});
     std::vector<Run> runs;
-    std::printf("%-24s %7s %10s %12s\n", "run", "threads", "wall s", "peak RSS MB");
+    std::printf("%-24s %7s %10s %10s %12s\n", "run", "threads", "wall s", "cpu s", "peak RSS MB");
     for (const auto& c : configs) {
         const std::string out = dir + "/out_" + c.name + "_" + c.threads + ".csv";
         const Run r = run({CITYCHECK_BIN, "--threads", c.threads, "-q", "landuse", pfile, "--code-field", "DLBM", "--zones", zfile, "--id", "ZID",
                            "--algorithm", c.algorithm, "--overlaps", c.overlaps, "-o", out});
-        std::printf("%-24s %7s %10.2f %12.1f%s\n", c.name, c.threads, r.seconds, r.max_rss_mb, r.status == 0 ? "" : "  FAILED");
+        std::printf("%-24s %7s %10.2f %10.2f %12.1f%s\n", c.name, c.threads, r.seconds, r.cpu_seconds, r.max_rss_mb,
+                    r.status == 0 ? "" : "  FAILED");
         std::fflush(stdout);
         runs.push_back(r);
     }
@@ -204,6 +212,7 @@ int main(int argc, char** argv) {
     std::printf("naive / indexed, 2 threads: %.2fx\n", runs[3].seconds / runs[1].seconds);
     std::printf("indexed speed-up 1 -> 2 threads: %.2fx\n", runs[0].seconds / runs[1].seconds);
     std::printf("naive speed-up 1 -> 2 threads: %.2fx\n", runs[2].seconds / runs[3].seconds);
+    std::printf("naive / indexed CPU time, 1 thread: %.2fx\n", runs[2].cpu_seconds / runs[0].cpu_seconds);
     // The outputs must agree (same table from both algorithms, up to the last printed digit).
     const auto read = [](const std::string& p) {
         std::FILE* f = std::fopen(p.c_str(), "rb");

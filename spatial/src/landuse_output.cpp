@@ -95,7 +95,7 @@ void write_csv(const std::string& path, TableLayout layout, const OverlayResult&
     out.commit();
 }
 
-void write_ogr(const std::string& path, TableLayout layout, const OverlayResult& r, const LandTable& t, const ZoneSet& zones) {
+void write_ogr(const std::string& path, TableLayout layout, const OverlayResult& r, const LandTable& t, const OverlayZones& zones) {
     const std::string drv = driver_for_extension(path);
     AtomicOutput out(path);
     {
@@ -179,12 +179,12 @@ std::string class_column(const std::string& code) {
 }
 
 void write_landuse(const std::string& path, TableLayout layout, const OverlayResult& result, const LandTable& table,
-                   const ZoneSet& zones) {
+                   const OverlayZones& zones) {
     if (driver_for_extension(path) == "CSV") write_csv(path, layout, result, table);
     else write_ogr(path, layout, result, table, zones);
 }
 
-nlohmann::json landuse_report(const ParcelSet& parcels, const ZoneSet& zones, const OverlayResult& r, const LandTable& t) {
+nlohmann::json landuse_report(const ParcelSet& parcels, const OverlayZones& zones, const OverlayResult& r, const LandTable& t) {
     auto input = [](const InputReport& ir) {
         return nlohmann::json{{"read", ir.read},
                               {"used", ir.used},

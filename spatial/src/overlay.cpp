@@ -47,12 +47,12 @@ double OverlayResult::coded_area(std::size_t zone) const {
     return s;
 }
 
-OverlayResult overlay(const ZoneSet& zones_in, const ParcelSet& parcels, const OverlayOptions& options, const Progress& progress) {
+OverlayResult overlay(const OverlayZones& zones_in, const ParcelSet& parcels, const OverlayOptions& options, const Progress& progress) {
     // Zones in another CRS are brought to the parcels' working CRS first.
-    std::optional<ZoneSet> reprojected;
+    std::optional<OverlayZones> reprojected;
     if (!zones_in.crs.empty() && !parcels.crs.empty() && !zones_in.crs.same_as(parcels.crs))
         reprojected = make_zones(zones_in.ids, zones_in.wkb, zones_in.crs, parcels.crs);
-    const ZoneSet& zones = reprojected ? *reprojected : zones_in;
+    const OverlayZones& zones = reprojected ? *reprojected : zones_in;
 
     OverlayResult out;
     out.area_spec = parcels.area;
@@ -165,6 +165,10 @@ OverlapReport find_overlaps(const ParcelSet& parcels, const Progress& progress) 
                 }
                 GeomPtr gj = ctx.from_wkb(parcels.geometry(j));
                 if (GEOSPreparedIntersects_r(ctx.get(), pi.get(), gj.get()) != 1) continue;
+                // Neighbours in a tessellation touch; only pairs whose interiors meet are clipped.
+                const char interiors = GEOSRelatePattern_r(ctx.get(), gi.get(), gj.get(), "T********");
+                ctx.check(interiors != 2, "relate parcels");
+                if (interiors != 1) continue;
                 const double a = ctx.area(*ctx.intersection(*gi, *gj));
                 if (a > OVERLAP_NOISE_M2) found[i].push_back({j, a});
             }

@@ -32,8 +32,8 @@ constexpr std::size_t MAX_EXAMPLES = 20;
 
 std::vector<std::string> open_options_for(const std::string& path, const std::string& encoding) {
     if (!encoding.empty()) return {"ENCODING=" + encoding};
-    // GdalEnvironment sets SHAPE_ENCODING="" (raw bytes), which also silences .cpg files and the
-    // DBF language byte; so pass every declared or detected non-ASCII encoding explicitly.
+    // Pass every declared (.cpg, DBF language byte) or detected non-ASCII encoding explicitly, so
+    // that a process-wide SHAPE_ENCODING setting cannot silence it; ".cpg" values like 936 → CP936.
     if (const auto enc = shapefile_encoding(path); enc && enc->encoding != "ASCII" && enc->source != "default") {
         std::string e = enc->encoding;
         if (!e.empty() && e.find_first_not_of("0123456789") == std::string::npos) e = "CP" + e;  // .cpg "936"
@@ -120,7 +120,8 @@ Crs resolve_crs(OGRLayer& layer, const std::string& override, const std::string&
             return Crs::from_epsg(*prefixed);
         }
         if (fallback) {
-            report.warnings.push_back(where + " has no CRS; assuming the parcels' CRS (override with --zones-crs)");
+            report.warnings.push_back(where + " has no CRS; assuming the parcels' working CRS " + fallback->to_user_string().substr(0, 40) +
+                                      " (override with --zones-crs)");
             return *fallback;
         }
         throw InputError("the layer has no CRS and its coordinates do not identify one; pass --crs (e.g. EPSG:4547)",
@@ -373,10 +374,10 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
     return set;
 }
 
-ZoneSet make_zones(std::vector<std::string> ids, const std::vector<std::vector<unsigned char>>& wkb, const Crs& crs,
+OverlayZones make_zones(std::vector<std::string> ids, const std::vector<std::vector<unsigned char>>& wkb, const Crs& crs,
                    const Crs& target) {
     if (ids.size() != wkb.size()) throw InternalError("make_zones: ids and geometries differ in number");
-    ZoneSet zones;
+    OverlayZones zones;
     zones.crs = target;
     Worker w{GeosContext(), Transform(crs.empty() ? target : crs, target), std::nullopt};
     std::unordered_map<std::string, std::size_t> seen;
@@ -406,7 +407,7 @@ ZoneSet make_zones(std::vector<std::string> ids, const std::vector<std::vector<u
     return zones;
 }
 
-ZoneSet load_zones(const ZoneSource& src, const Crs& target) {
+OverlayZones load_zones(const ZoneSource& src, const Crs& target) {
     GdalEnvironment::ensure();
     auto ds = open_dataset(src.path, DatasetKind::vector, open_options_for(src.path, src.encoding));
     OGRLayer& layer = choose_layer(*ds, src.path, src.layer, nullptr);
@@ -430,7 +431,7 @@ ZoneSet load_zones(const ZoneSource& src, const Crs& target) {
         ids.push_back(id);
         wkb.push_back(std::move(*g));
     }
-    ZoneSet zones = make_zones(std::move(ids), wkb, crs, target);
+    OverlayZones zones = make_zones(std::move(ids), wkb, crs, target);
     zones.report.null_geometry = report.null_geometry;
     zones.report.read += report.null_geometry;
     zones.report.warnings.insert(zones.report.warnings.begin(), report.warnings.begin(), report.warnings.end());

@@ -27,6 +27,12 @@ namespace {
 constexpr double X0 = 500000, Y0 = 3300000;
 std::string r(double x0, double y0, double x1, double y1) { return rect(X0 + x0, Y0 + y0, X0 + x1, Y0 + y1); }
 
+std::string fmt_number(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.12f", v);
+    return buf;
+}
+
 std::size_t class_index(const LandScheme& s, const std::string& code) { return *s.find_class(code); }
 std::size_t group_index(const LandScheme& s, const std::string& id) {
     for (std::size_t g = 0; g < s.groups().size(); ++g)
@@ -47,7 +53,7 @@ struct Fixture {
     }
 };
 
-OverlayResult run(const Fixture& f, const AreaSpec& area, ParcelSet* keep = nullptr, ZoneSet* keep_zones = nullptr,
+OverlayResult run(const Fixture& f, const AreaSpec& area, ParcelSet* keep = nullptr, OverlayZones* keep_zones = nullptr,
                   OverlayOptions opts = {}) {
     ParcelSource ps;
     ps.path = f.parcels;
@@ -316,8 +322,9 @@ TEST(OverlayTest, ThreadCountDoesNotChangeAnyBit) {
 }
 
 TEST(OverlayTest, GbkShapefileWithAndWithoutCpg) {
-    // GDAL 3.6's writer, called through the C++ API, stored UTF-8 bytes under ENCODING=CP936, so the
-    // fixture writes GBK bytes itself with recoding off (ENCODING="") and adds the .cpg by hand.
+    // The fixture writes GBK bytes itself with the writer's recoding off (ENCODING="") and adds the
+    // .cpg by hand: a process-wide SHAPE_ENCODING setting (which citycheck once made) overrides the
+    // ENCODING=CP936 layer creation option, and the test must not depend on it.
     const std::string zone_name = recode("东城街道", "UTF-8", "CP936"), paddy = recode("水田", "UTF-8", "CP936");
     ASSERT_EQ(classify_bytes(zone_name), TextKind::gbk);
     for (bool keep_cpg : {true, false}) {
@@ -408,7 +415,7 @@ TEST(OverlayTest, ZonePrefixedEastingsWithoutCrsAreRecognised) {
 TEST(OverlayTest, OutputsStateTheirBasis) {
     Fixture f({{r(50, 0, 150, 100), {{"DLBM", "0101"}}}});
     ParcelSet parcels;
-    ZoneSet zones;
+    OverlayZones zones;
     const auto res = run(f, AreaSpec{}, &parcels, &zones);
     const auto s = LandScheme::load("sandiao");
     const auto t = classify(res, s);
@@ -432,4 +439,28 @@ TEST(OverlayTest, OutputsStateTheirBasis) {
     EXPECT_NE(ds->GetLayerByName("landuse_long"), nullptr);
     const auto rep = landuse_report(parcels, zones, res, t);
     EXPECT_EQ(rep["area_basis"], "planar EPSG:4547");
+}
+
+TEST(OverlayTest, PipelineApiTakesZonesAsWkbInAnotherCrs) {
+    Fixture f({{r(0, 0, 100, 100), {{"DLBM", "0101"}}}, {r(100, 0, 200, 100), {{"DLBM", "0701"}}}});
+    ParcelSource ps;
+    ps.path = f.parcels;
+    ps.code_field = "DLBM";
+    const auto parcels = load_parcels(ps, AreaSpec{});
+    // The zone [50,150]×[0,100] given in lon/lat (EPSG:4490), as the pipeline would hand it over.
+    std::vector<double> xs{X0 + 50, X0 + 150, X0 + 150, X0 + 50, X0 + 50}, ys{Y0, Y0, Y0 + 100, Y0 + 100, Y0};
+    Transform(Crs::from_epsg(4547), Crs::from_epsg(4490)).apply(xs, ys);
+    std::string wkt = "POLYGON((";
+    for (std::size_t i = 0; i < xs.size(); ++i) wkt += fmt_number(xs[i]) + " " + fmt_number(ys[i]) + (i + 1 < xs.size() ? "," : "))");
+    GeosContext ctx;
+    const auto wkb = ctx.to_wkb(*ctx.from_wkt(wkt));
+    const OverlayZones zones{Crs::from_epsg(4490), {"z"}, {wkb}, {}};
+    const auto res = overlay(zones, parcels);
+    ASSERT_EQ(res.zone_ids.size(), 1u);
+    EXPECT_NEAR(res.zone_area[0], 10000, 0.01);
+    EXPECT_NEAR(res.code_area_in_zone(0, 0), 5000, 0.01);
+    EXPECT_NEAR(res.code_area_in_zone(0, 1), 5000, 0.01);
+    const auto made = make_zones({"z"}, {wkb}, Crs::from_epsg(4490), parcels.crs);
+    EXPECT_TRUE(made.crs.same_as(parcels.crs));
+    EXPECT_NEAR(ctx.area(*ctx.from_wkb(made.wkb[0])), 10000, 0.01);
 }

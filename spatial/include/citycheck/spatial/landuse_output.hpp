@@ -20,12 +20,12 @@ TableLayout parse_table_layout(const std::string& text);  // "wide" | "long"; Us
 // the zone geometry (in the working CRS) and always use the wide layout, plus a table
 // "landuse_long" in a GeoPackage when layout is long_. zones must be the set passed to overlay().
 void write_landuse(const std::string& path, TableLayout layout, const OverlayResult& result, const LandTable& table,
-                   const ZoneSet& zones);
+                   const OverlayZones& zones);
 
 // Column name of a class (c0101, c0810a) and a group (its id), without the _m2/_pct suffix.
 std::string class_column(const std::string& code);
 
-nlohmann::json landuse_report(const ParcelSet& parcels, const ZoneSet& zones, const OverlayResult& result, const LandTable& table);
+nlohmann::json landuse_report(const ParcelSet& parcels, const OverlayZones& zones, const OverlayResult& result, const LandTable& table);
 std::string landuse_report_text(const nlohmann::json& report);
 
 }  // namespace citycheck::spatial

@@ -3,7 +3,7 @@
 // with GEOS. The overlay runs in three steps, each callable on its own:
 //
 //   ParcelSet parcels = load_parcels(source, basis, progress);     // read, reproject, repair, index
-//   ZoneSet zones = load_zones(zone_source, parcels.crs);           // or fill a ZoneSet from WKB
+//   OverlayZones zones = load_zones(zone_source, parcels.crs);           // or fill a OverlayZones from WKB
 //   OverlayResult r = overlay(zones, parcels, options, progress);   // area by raw code per zone
 //   LandTable t = classify(r, LandScheme::load("sandiao"));         // classes, groups, unknown codes
 //
@@ -102,7 +102,7 @@ struct ParcelSet {
     }
 };
 
-struct ZoneSet {
+struct OverlayZones {
     Crs crs;
     std::vector<std::string> ids;
     std::vector<std::vector<unsigned char>> wkb;  // polygonal, valid
@@ -112,10 +112,10 @@ struct ZoneSet {
 ParcelSet load_parcels(const ParcelSource& source, const AreaSpec& area, const Progress& progress = {});
 
 // Zones reprojected to target (the parcels' working CRS); invalid ones repaired and counted.
-ZoneSet load_zones(const ZoneSource& source, const Crs& target);
+OverlayZones load_zones(const ZoneSource& source, const Crs& target);
 
 // Zones already in memory (the pipeline's own layers): validates, repairs and reprojects.
-ZoneSet make_zones(std::vector<std::string> ids, const std::vector<std::vector<unsigned char>>& wkb, const Crs& crs,
+OverlayZones make_zones(std::vector<std::string> ids, const std::vector<std::vector<unsigned char>>& wkb, const Crs& crs,
                    const Crs& target);
 
 struct OverlapReport {
@@ -157,7 +157,7 @@ struct OverlayResult {
     double coded_area(std::size_t zone) const;  // Σ over codes (the surveyed land in the zone)
 };
 
-OverlayResult overlay(const ZoneSet& zones, const ParcelSet& parcels, const OverlayOptions& options = {},
+OverlayResult overlay(const OverlayZones& zones, const ParcelSet& parcels, const OverlayOptions& options = {},
                       const Progress& progress = {});
 
 // Parcel pairs whose interiors overlap (planar), each pair once.
