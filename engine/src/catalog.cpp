@@ -96,8 +96,12 @@ std::optional<Target> parse_target(const YAML::Node& node, const std::string& pa
 }
 
 void parse_indicator_fields(const YAML::Node& node, const std::string& path, const std::vector<std::string>& allowed,
-                            bool complete, IndicatorSpec& spec, Issues& issues) {
-    if (!check_map(node, path, allowed, issues)) return;
+                            bool complete, IndicatorSpec& spec, Issues& issues, bool with_target) {
+    if (!node.IsMap()) {
+        issues.error(path, "expected a mapping (key: value pairs)", node);
+        return;
+    }
+    if (!allowed.empty()) check_map(node, path, allowed, issues);
     if (auto id = get_string(node, "id", path, issues, true)) spec.id = *id;
     if (node["name"].IsDefined()) {
         const auto np = key_path(path, "name");
@@ -123,7 +127,7 @@ void parse_indicator_fields(const YAML::Node& node, const std::string& path, con
         else
             for (const auto& kv : node["params"]) spec.params[kv.first.Scalar()] = yaml_to_json(kv.second);
     }
-    if (node["target"].IsDefined()) {
+    if (with_target && node["target"].IsDefined()) {
         if (node["target"].IsNull())
             spec.target.reset();
         else

@@ -223,18 +223,21 @@ void parse_indicators(const YAML::Node& node, const Catalog& catalog, std::vecto
                     merge_params(e.ind.spec.params, yaml_to_json(n["params"]));
             }
             IndicatorSpec over;
-            over.target = e.ind.spec.target;
-            parse_indicator_fields(n, path, OVERRIDE_KEYS, false, over, issues);
+            parse_indicator_fields(n, path, {}, false, over, issues, false);
             if (n["target"].IsDefined()) {
-                // a partial target ({value: 85}) keeps the built-in op and source
-                if (n["target"].IsMap() && !n["target"]["op"].IsDefined() && e.ind.spec.target) {
-                    Issues scratch;
+                const auto tp = key_path(path, "target");
+                if (n["target"].IsNull()) {
+                    e.ind.spec.target.reset();  // not scored
+                } else if (n["target"].IsMap() && !n["target"]["op"].IsDefined() && e.ind.spec.target) {
+                    // a partial target ({value: 85}) keeps the built-in direction
                     YAML::Node t = YAML::Clone(n["target"]);
                     t["op"] = to_string(e.ind.spec.target->op);
-                    over.target = parse_target(t, key_path(path, "target"), issues);
-                    if (over.target && !n["target"]["source"].IsDefined()) over.target->source = "city-set (" + e.ind.spec.target->source + ")";
+                    auto parsed = parse_target(t, tp, issues);
+                    if (parsed && !n["target"]["source"].IsDefined()) parsed->source = "city-set (default: " + e.ind.spec.target->source + ")";
+                    e.ind.spec.target = parsed;
+                } else {
+                    e.ind.spec.target = parse_target(n["target"], tp, issues);
                 }
-                e.ind.spec.target = over.target;
             }
             if (n["name"].IsDefined()) e.ind.spec.name = over.name;
             if (n["dimensions"].IsDefined()) e.ind.spec.dimensions = over.dimensions;

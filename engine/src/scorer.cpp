@@ -204,7 +204,7 @@ ZoneScore score_zone(const std::vector<ScoreItem>& items, const ScoringConfig& c
             sum += item.weight * *a.score;
             wsum += item.weight;
         }
-        if (a.status == Status::not_met || a.status == Status::nearly_met)
+        if (!item.spec->helper && (a.status == Status::not_met || a.status == Status::nearly_met))
             z.problems.push_back({item.spec->id, item.spec->name.zh, item.value, target_text(*item.spec->target), a.gap, a.status});
         z.items.push_back(a);
     }

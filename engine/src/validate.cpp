@@ -139,7 +139,12 @@ bool geometry_ok(DataGeometry want, const DataInfo& info) {
 
 void check_filter(const DatasetSource& d, const std::string& where, const std::string& path, Issues& issues) {
     try {
-        (void)open_vector_layer(d.path.string(), d.layer, where, d.crs);
+        auto opened = open_vector_layer(d.path.string(), d.layer, where, d.crs);
+        // Some drivers (GPKG/SQLite) accept any filter and fail on the first read.
+        spatial::GdalErrorScope scope;
+        opened.layer->ResetReading();
+        std::unique_ptr<OGRFeature> first(opened.layer->GetNextFeature());
+        if (!scope.last_error().empty()) issues.error(path, "bad attribute filter '" + where + "': " + scope.last_error());
     } catch (const Error& e) {
         issues.error(path, e.message());
     }
