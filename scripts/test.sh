@@ -18,5 +18,5 @@ if [ "$sanitize" = 1 ]; then
   bash "$root/scripts/build.sh" "$root/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCITYCHECK_ENABLE_SANITIZERS=ON -DCITYCHECK_WERROR=$werror
   (cd "$root/build-asan" && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
-     ctest --output-on-failure -j2 -L unit --timeout 900)
+     ctest --output-on-failure -j2 -LE cli --timeout 900)
 fi

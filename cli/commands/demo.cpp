@@ -15,7 +15,7 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
         demo::DemoOptions demo;
     };
     auto opts = std::make_shared<Options>();
-    auto* cmd = app.add_subcommand("demo", "Write the synthetic demo city (EPSG:4547) and its healthcheck.yaml into DIR");
+    auto* cmd = app.add_subcommand("demo", "Write the synthetic demo city (EPSG:4547) with its demo-city.json manifest into DIR");
     cmd->add_option("DIR", opts->dir, "Output folder (created if needed)")->required();
     cmd->add_option("--seed", opts->demo.seed, "Random seed; the same seed gives the same city")->capture_default_str();
     cmd->add_option("--size", opts->demo.size_km, "Side of the square city in km")->capture_default_str()->check(CLI::Range(2.0, 500.0));

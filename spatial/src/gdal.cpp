@@ -17,8 +17,6 @@ void GdalEnvironment::ensure() {
         GDALAllRegister();
         // Parallelism is ours (TBB); keep GDAL from spawning its own decoder threads per handle.
         CPLSetConfigOption("GDAL_NUM_THREADS", "1");
-        // Read Shapefile attributes raw when no .cpg says otherwise; citycheck detects GBK itself.
-        if (!CPLGetConfigOption("SHAPE_ENCODING", nullptr)) CPLSetConfigOption("SHAPE_ENCODING", "");
     });
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // A raster grid: geotransform, size and CRS. An immutable value type.
 #include <array>
+#include <string>
 
 #include <citycheck/spatial/crs.hpp>
 #include <citycheck/spatial/geos.hpp>
@@ -33,6 +34,11 @@ class Grid {
     spatial::Box extent() const noexcept;
     double x_of_col(double col) const noexcept { return m_gt[0] + col * m_gt[1]; }
     double y_of_row(double row) const noexcept { return m_gt[3] + row * m_gt[5]; }
+    Window full_window() const noexcept { return {0, 0, m_cols, m_rows}; }
+    // Same size, same geotransform within tol × cell size, and the same CRS (or both unknown).
+    bool aligned_with(const Grid& other, double tol = 1e-6) const;
+    // "4000×4000 cells of 10×10 at (500000, 3000000), EPSG:4547" for error messages.
+    std::string describe() const;
 
   private:
     GeoTransform m_gt{0, 1, 0, 0, 0, -1};
