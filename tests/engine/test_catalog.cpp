@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include <citycheck/core/error.hpp>
 #include <citycheck/engine/catalog.hpp>
@@ -95,4 +97,20 @@ TEST(CatalogTest, MarkdownAndJsonRenderEveryIndicator) {
         EXPECT_NE(md.find("(" + s.id + ".md)"), std::string::npos) << s.id;
         EXPECT_NE(indicator_markdown(s, reg).find(s.name.zh), std::string::npos);
     }
+}
+
+// docs/indicators/ is generated from the catalogue; this fails when they drift apart.
+TEST(CatalogTest, CommittedIndicatorDocsAreUpToDate) {
+    const std::string dir = std::string(CITYCHECK_SOURCE_DIR_FOR_TESTS) + "/docs/indicators/";
+    const auto& reg = PrimitiveRegistry::builtin();
+    for (const auto& s : Catalog::builtin().indicators()) {
+        std::ifstream in(dir + s.id + ".md", std::ios::binary);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        EXPECT_EQ(ss.str(), indicator_markdown(s, reg)) << s.id << ": run `citycheck list --markdown --split docs/indicators`";
+    }
+    std::ifstream in(dir + "README.md", std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    EXPECT_EQ(ss.str(), catalog_markdown(Catalog::builtin(), reg));
 }
