@@ -4,7 +4,9 @@
 #include <citycheck/engine/runner.hpp>
 #include <citycheck/spatial/gdal.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 
@@ -123,7 +125,7 @@ fs::path write_gpkg(const HealthCheckConfig& config, const RunResult& r, const f
             if (layer->CreateField(&f) != OGRERR_NONE)
                 throw OutputError("cannot create field: " + scope.last_error(), ErrorContext{path.string(), lname, c.name});
         }
-        layer->StartTransaction();
+        if (layer->StartTransaction() != OGRERR_NONE) throw OutputError("cannot start a transaction: " + scope.last_error(), ErrorContext{path.string(), lname});
         for (std::size_t z = 0; z < r.zones.levels()[k].zones.size(); ++z) {
             const auto& zone = r.zones.levels()[k].zones[z];
             const auto row = row_for(config, r, k, z);

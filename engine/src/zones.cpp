@@ -55,7 +55,7 @@ spatial::Crs working_crs(const HealthCheckConfig& config) {
     if (opened.crs.empty()) throw InputError("the zones have no CRS", ErrorContext{src.path.string()});
     if (opened.crs.is_projected()) return opened.crs;
     OGREnvelope env;
-    opened.layer->GetExtent(&env, TRUE);
+    if (opened.layer->GetExtent(&env, TRUE) != OGRERR_NONE) throw InputError("cannot read the zones' extent", ErrorContext{src.path.string()});
     const double x = (env.MinX + env.MaxX) / 2, y = (env.MinY + env.MaxY) / 2;
     return spatial::metric_crs_for(x, y);  // Crs is lon/lat order
 }

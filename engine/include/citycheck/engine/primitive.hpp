@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <tbb/task_arena.h>
+
 #include <citycheck/core/progress.hpp>
 #include <citycheck/engine/config.hpp>
 #include <citycheck/engine/result_table.hpp>
@@ -41,11 +43,15 @@ class Intermediates {
             }
         }
         if (builder) {
-            try {
-                promise.set_value(std::any(std::shared_ptr<const T>(build())));
-            } catch (...) {
-                promise.set_exception(std::current_exception());
-            }
+            // Isolated: while the build runs nested parallel loops, this thread must not steal an
+            // outer task that could wait on this very key (a self-deadlock).
+            tbb::this_task_arena::isolate([&] {
+                try {
+                    promise.set_value(std::any(std::shared_ptr<const T>(build())));
+                } catch (...) {
+                    promise.set_exception(std::current_exception());
+                }
+            });
         }
         return std::any_cast<std::shared_ptr<const T>>(fut.get());  // rethrows a failed build
     }
