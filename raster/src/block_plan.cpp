@@ -16,7 +16,7 @@ BlockSize unit_for(BlockSize native, int cols) {
 }
 }  // namespace
 
-BlockPlan::BlockPlan(int raster_cols, int raster_rows, BlockSize native, long long max_cells, Window area)
+BlockPlan::BlockPlan(int raster_cols, int raster_rows, BlockSize native, long long max_cells, Window area, int min_windows)
     : m_cols(raster_cols), m_rows(raster_rows), m_unit(unit_for(native, raster_cols)) {
     if (raster_cols <= 0 || raster_rows <= 0) throw InternalError("block plan over an empty raster");
     m_units_across = (m_cols + m_unit.cols - 1) / m_unit.cols;
@@ -28,7 +28,9 @@ BlockPlan::BlockPlan(int raster_cols, int raster_rows, BlockSize native, long lo
     const int uc0 = c0 / m_unit.cols, uc1 = (c1 + m_unit.cols - 1) / m_unit.cols;
     const int ur0 = r0 / m_unit.rows, ur1 = (r1 + m_unit.rows - 1) / m_unit.rows;
     const long long unit_cells = static_cast<long long>(m_unit.cols) * m_unit.rows;
-    const long long budget_units = std::max(1LL, max_cells / unit_cells);
+    const long long total_units = static_cast<long long>(uc1 - uc0) * (ur1 - ur0);
+    const long long budget_units =
+        std::max(1LL, std::min(max_cells / unit_cells, total_units / std::max(1, min_windows)));
     // Prefer wide windows (whole rows of units), then stack rows of units.
     const int across = static_cast<int>(std::min<long long>(uc1 - uc0, budget_units));
     const int down = static_cast<int>(std::max(1LL, std::min<long long>(ur1 - ur0, budget_units / across)));

@@ -144,7 +144,8 @@ DatasetSummary describe_dataset(const std::string& path) {
     std::string ext = std::filesystem::path(path).extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
     if (ext == ".csv") options = csv_point_open_options();
-    DatasetPtr ds = open_dataset(path, DatasetKind::any, options);
+    // A CSV with coordinates is a vector; otherwise the XYZ raster driver claims any three numeric columns.
+    DatasetPtr ds = open_dataset(path, ext == ".csv" ? DatasetKind::vector : DatasetKind::any, options);
 
     DatasetSummary out;
     out.path = path;

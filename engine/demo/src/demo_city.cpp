@@ -4,10 +4,12 @@
 #include <citycheck/demo/demo_city.hpp>
 
 #include <fstream>
+#include <optional>
 #include <system_error>
 
 #include <unistd.h>
 
+#include <cpl_conv.h>
 #include <nlohmann/json.hpp>
 
 #include "city_model.hpp"
@@ -39,6 +41,22 @@ class TempFolder {  // removed with its contents unless released
 
   private:
     fs::path m_path;
+};
+
+// Sets a GDAL configuration option for this thread while alive.
+class ThreadConfig {
+  public:
+    ThreadConfig(const char* key, const char* value) : m_key(key) {
+        if (const char* old = CPLGetThreadLocalConfigOption(key, nullptr)) m_old = old;
+        CPLSetThreadLocalConfigOption(key, value);
+    }
+    ~ThreadConfig() { CPLSetThreadLocalConfigOption(m_key, m_old ? m_old->c_str() : nullptr); }
+    ThreadConfig(const ThreadConfig&) = delete;
+    ThreadConfig& operator=(const ThreadConfig&) = delete;
+
+  private:
+    const char* m_key;
+    std::optional<std::string> m_old;
 };
 
 nlohmann::ordered_json manifest(const CityModel& m, const DemoOptions& o, const Stats& s,
@@ -141,6 +159,8 @@ DemoOutput write_demo_city(const fs::path& dir, const DemoOptions& options, cons
         throw OutputError("cannot create the output folder: " + (ec ? ec.message() : std::string("not a folder")),
                           {.file = dir.string()});
     TempFolder tmp(dir);
+    // No fsync per SQLite commit: the files live in the temporary folder until all are complete.
+    const ThreadConfig no_sync("OGR_SQLITE_SYNCHRONOUS", "OFF");
     const fs::path& t = tmp.path();
     Stats stats;
 

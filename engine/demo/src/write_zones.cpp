@@ -108,6 +108,10 @@ void write_zones(const CityModel& m, const std::filesystem::path& dir, const Sta
     }
     csv.close();
     if (!csv) throw OutputError("cannot write the file", {.file = census_path.string()});
+    // Column types for GDAL's CSV driver, so that codes stay text.
+    std::ofstream csvt(dir / "census.csvt", std::ios::binary);
+    csvt << "String(12),String,String(12),String(12),Integer64\n";
+    if (!csvt) throw OutputError("cannot write the file", {.file = (dir / "census.csvt").string()});
 }
 
 }  // namespace citycheck::demo::detail

@@ -20,9 +20,10 @@ struct BlockSize {
 
 class BlockPlan {
   public:
-    // Plans the part of a cols × rows raster covered by area (clipped to the raster).
+    // Plans the part of a cols × rows raster covered by area (clipped to the raster). min_windows
+    // shrinks windows (never below one unit) so that parallel loops have enough work items.
     BlockPlan(int raster_cols, int raster_rows, BlockSize native, long long max_cells = DEFAULT_MAX_CELLS,
-              Window area = {0, 0, -1, -1});
+              Window area = {0, 0, -1, -1}, int min_windows = 1);
 
     const std::vector<Window>& windows() const noexcept { return m_windows; }
     const BlockSize& unit() const noexcept { return m_unit; }

@@ -1,0 +1,221 @@
+// Benchmark of `citycheck landuse`: a synthetic 三调-like parcel layer (a jittered tessellation of
+// quadrilaterals, deterministic) and irregular zones (a jittered grid with subdivided edges), both
+// written as GeoPackages; then the CLI is timed end to end (files → table) with 1 and 2 threads,
+// indexed and naive (clip every candidate), each run in its own process so that its peak RSS is
+// its own (wait4's ru_maxrss).
+//
+//   bench_landuse [--parcels 1000000] [--zones 5000] [--dir /tmp/citycheck-bench] [--overlap-check]
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <random>
+#include <spawn.h>
+#include <string>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <vector>
+
+#include <citycheck/spatial/gdal.hpp>
+
+extern char** environ;
+
+namespace {
+
+using citycheck::spatial::driver;
+
+struct Writer {
+    GDALDataset* ds;
+    OGRLayer* layer;
+    Writer(const std::string& path, const char* name, const std::vector<const char*>& fields) {
+        ds = driver("GPKG").Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
+        OGRSpatialReference srs;
+        srs.importFromEPSG(4547);
+        layer = ds->CreateLayer(name, &srs, wkbPolygon, nullptr);
+        for (const char* f : fields) {
+            OGRFieldDefn fd(f, OFTString);
+            (void)layer->CreateField(&fd);
+        }
+        (void)ds->StartTransaction();
+    }
+    void add(OGRPolygon* poly, const std::vector<std::string>& values) {
+        OGRFeature f(layer->GetLayerDefn());
+        for (std::size_t i = 0; i < values.size(); ++i) f.SetField(static_cast<int>(i), values[i].c_str());
+        f.SetGeometryDirectly(poly);
+        if (layer->CreateFeature(&f) != OGRERR_NONE) std::abort();
+    }
+    ~Writer() {
+        (void)ds->CommitTransaction();
+        GDALClose(ds);
+    }
+};
+
+// Jittered lattice: interior vertices moved by up to ±30 % of a cell; the border stays straight.
+std::vector<double> lattice(int nx, int ny, double cell, double x0, double y0, std::mt19937& rng, std::vector<double>& ys) {
+    std::uniform_real_distribution<double> j(-0.3 * cell, 0.3 * cell);
+    std::vector<double> xs((nx + 1) * (ny + 1));
+    ys.assign(xs.size(), 0);
+    for (int y = 0; y <= ny; ++y)
+        for (int x = 0; x <= nx; ++x) {
+            const bool border = x == 0 || y == 0 || x == nx || y == ny;
+            xs[y * (nx + 1) + x] = x0 + x * cell + (border ? 0 : j(rng));
+            ys[y * (nx + 1) + x] = y0 + y * cell + (border ? 0 : j(rng));
+        }
+    return xs;
+}
+
+void write_parcels(const std::string& path, int side, double cell) {
+    std::mt19937 rng(20240601);
+    std::vector<double> ys;
+    const auto xs = lattice(side, side, cell, 500000, 3300000, rng, ys);
+    const char* codes[] = {"0101", "0102", "0103", "0201", "0301", "0305", "0404", "0701", "0702", "05H1",
+                           "0601", "0810", "1003", "1004", "1006", "1101", "1104", "1107", "1203", "09"};
+    Writer w(path, "DLTB", {"DLBM", "CZCSXM"});
+    for (int y = 0; y < side; ++y)
+        for (int x = 0; x < side; ++x) {
+            const int a = y * (side + 1) + x, b = a + 1, c = a + side + 2, d = a + side + 1;
+            auto* ring = new OGRLinearRing();
+            for (int v : {a, b, c, d, a}) ring->addPoint(xs[v], ys[v]);
+            auto* poly = new OGRPolygon();
+            poly->addRingDirectly(ring);
+            const unsigned h = static_cast<unsigned>(x) * 2654435761u ^ static_cast<unsigned>(y) * 40503u;
+            w.add(poly, {codes[h % 20], (h >> 8) % 3 == 0 ? "203" : "201"});
+        }
+}
+
+void write_zones(const std::string& path, int nx, int ny, double extent) {
+    std::mt19937 rng(7);
+    const double cell = extent / std::max(nx, ny);
+    std::vector<double> ys;
+    const auto xs = lattice(nx, ny, cell, 500000, 3300000, rng, ys);
+    std::uniform_real_distribution<double> wiggle(-0.05 * cell, 0.05 * cell);
+    // Each zone edge gets 7 intermediate vertices, shared with the neighbour (edge jitter seeded by the edge).
+    auto edge = [&](int p, int q, OGRLinearRing* ring) {
+        const int lo = std::min(p, q), hi = std::max(p, q);
+        std::mt19937 erng(static_cast<unsigned>(lo) * 1000003u + static_cast<unsigned>(hi));
+        std::vector<std::pair<double, double>> pts;
+        const bool border_edge = (xs[p] == xs[q] && (xs[p] == 500000 || xs[p] == 500000 + nx * cell)) ||
+                                 (ys[p] == ys[q] && (ys[p] == 3300000 || ys[p] == 3300000 + ny * cell));
+        for (int k = 1; k < 8; ++k) {
+            const double t = k / 8.0;
+            const double dx = border_edge ? 0 : wiggle(erng), dy = border_edge ? 0 : wiggle(erng);
+            pts.emplace_back(xs[lo] + (xs[hi] - xs[lo]) * t + dx, ys[lo] + (ys[hi] - ys[lo]) * t + dy);
+        }
+        if (p > q) std::reverse(pts.begin(), pts.end());
+        ring->addPoint(xs[p], ys[p]);
+        for (const auto& [x, y] : pts) ring->addPoint(x, y);
+    };
+    Writer w(path, "zones", {"ZID"});
+    for (int y = 0; y < ny; ++y)
+        for (int x = 0; x < nx; ++x) {
+            const int a = y * (nx + 1) + x, b = a + 1, c = a + nx + 2, d = a + nx + 1;
+            auto* ring = new OGRLinearRing();
+            edge(a, b, ring);
+            edge(b, c, ring);
+            edge(c, d, ring);
+            edge(d, a, ring);
+            ring->closeRings();
+            auto* poly = new OGRPolygon();
+            poly->addRingDirectly(ring);
+            w.add(poly, {"Z" + std::to_string(y * nx + x)});
+        }
+}
+
+struct Run {
+    double seconds = 0;
+    double max_rss_mb = 0;
+    int status = 0;
+};
+
+Run run(const std::vector<std::string>& args) {
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    const auto t0 = std::chrono::steady_clock::now();
+    pid_t pid = 0;
+    if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
+        std::perror("posix_spawn");
+        std::exit(1);
+    }
+    int status = 0;
+    rusage usage{};
+    wait4(pid, &status, 0, &usage);
+    const auto t1 = std::chrono::steady_clock::now();
+    posix_spawn_file_actions_destroy(&actions);
+    return {std::chrono::duration<double>(t1 - t0).count(), static_cast<double>(usage.ru_maxrss) / 1024.0, status};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    long parcels = 1000000, zones = 5000;
+    std::string dir = "/tmp/citycheck-bench-landuse";
+    bool overlap_check = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--parcels" && i + 1 < argc) parcels = std::stol(argv[++i]);
+        else if (a == "--zones" && i + 1 < argc) zones = std::stol(argv[++i]);
+        else if (a == "--dir" && i + 1 < argc) dir = argv[++i];
+        else if (a == "--overlap-check") overlap_check = true;
+        else {
+            std::fprintf(stderr, "usage: bench_landuse [--parcels N] [--zones M] [--dir DIR] [--overlap-check]\n");
+            return 2;
+        }
+    }
+    citycheck::spatial::GdalEnvironment::ensure();
+    const int side = static_cast<int>(std::lround(std::sqrt(static_cast<double>(parcels))));
+    const double cell = 20.0;  // m: 1 M parcels of ~400 m² over 20 km × 20 km
+    const int zx = static_cast<int>(std::lround(std::sqrt(zones / 2.0))) * 2, zy = static_cast<int>(zones / zx);
+    std::filesystem::create_directories(dir);
+    const std::string pfile = dir + "/parcels_" + std::to_string(side * side) + ".gpkg";
+    const std::string zfile = dir + "/zones_" + std::to_string(zx * zy) + ".gpkg";
+    auto t0 = std::chrono::steady_clock::now();
+    if (!std::filesystem::exists(pfile)) write_parcels(pfile, side, cell);
+    if (!std::filesystem::exists(zfile)) write_zones(zfile, zx, zy, side * cell);
+    std::printf("workload: %d parcels (%dx%d, %.0f m cells), %d zones (%dx%d, 32-vertex jittered), GeoPackage, EPSG:4547\n", side * side,
+                side, side, cell, zx * zy, zx, zy);
+    std::printf("data generation: %.1f s (skipped when the files exist)\n\n",
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+
+    struct Config {
+        const char* name;
+        const char* algorithm;
+        const char* threads;
+        const char* overlaps;
+    };
+    std::vector<Config> configs = {{"indexed", "indexed", "1", "skip"}, {"indexed", "indexed", "2", "skip"},
+                                   {"naive", "naive", "1", "skip"}, {"naive", "naive", "2", "skip"}};
+    if (overlap_check) configs.push_back({"indexed+overlap-check", "indexed", "2", "check"});
+    std::vector<Run> runs;
+    std::printf("%-24s %7s %10s %12s\n", "run", "threads", "wall s", "peak RSS MB");
+    for (const auto& c : configs) {
+        const std::string out = dir + "/out_" + c.name + "_" + c.threads + ".csv";
+        const Run r = run({CITYCHECK_BIN, "--threads", c.threads, "-q", "landuse", pfile, "--code-field", "DLBM", "--zones", zfile, "--id", "ZID",
+                           "--algorithm", c.algorithm, "--overlaps", c.overlaps, "-o", out});
+        std::printf("%-24s %7s %10.2f %12.1f%s\n", c.name, c.threads, r.seconds, r.max_rss_mb, r.status == 0 ? "" : "  FAILED");
+        std::fflush(stdout);
+        runs.push_back(r);
+    }
+    std::printf("\nnaive / indexed, 1 thread : %.2fx\n", runs[2].seconds / runs[0].seconds);
+    std::printf("naive / indexed, 2 threads: %.2fx\n", runs[3].seconds / runs[1].seconds);
+    std::printf("indexed speed-up 1 -> 2 threads: %.2fx\n", runs[0].seconds / runs[1].seconds);
+    std::printf("naive speed-up 1 -> 2 threads: %.2fx\n", runs[2].seconds / runs[3].seconds);
+    // The outputs must agree (same table from both algorithms, up to the last printed digit).
+    const auto read = [](const std::string& p) {
+        std::FILE* f = std::fopen(p.c_str(), "rb");
+        std::string s;
+        if (!f) return s;
+        char buf[65536];
+        std::size_t n;
+        while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
+        std::fclose(f);
+        return s;
+    };
+    const bool same_threads = read(dir + "/out_indexed_1.csv") == read(dir + "/out_indexed_2.csv");
+    std::printf("indexed output identical for 1 and 2 threads: %s\n", same_threads ? "yes" : "NO");
+    return 0;
+}

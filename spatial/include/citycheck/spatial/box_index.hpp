@@ -1,0 +1,31 @@
+#pragma once
+// An immutable packed R-tree over boxes (Sort-Tile-Recursive packing, fixed node size), built once
+// and then queried from any number of threads without locks. We use it instead of GEOS' STRtree for
+// shared indexes: a GEOS tree belongs to one context (one thread), and querying it needs a GEOS
+// geometry per probe. Items are numbered by their position in the input vector.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include <citycheck/spatial/geos.hpp>
+
+namespace citycheck::spatial {
+
+class BoxIndex {
+  public:
+    BoxIndex() = default;
+    explicit BoxIndex(const std::vector<Box>& boxes, std::size_t node_size = 16);
+
+    // Appends to out the items whose boxes intersect box (closed boxes), in ascending item order.
+    void query(const Box& box, std::vector<std::uint32_t>& out) const;
+    std::size_t size() const noexcept { return m_items; }
+
+  private:
+    std::size_t m_items = 0;
+    std::size_t m_node_size = 16;
+    std::vector<Box> m_boxes;           // all levels, leaves first; level l occupies [m_level_start[l], m_level_start[l+1])
+    std::vector<std::uint32_t> m_refs;  // leaf level: item id; upper levels: index of first child in m_boxes
+    std::vector<std::size_t> m_level_start;
+};
+
+}  // namespace citycheck::spatial

@@ -1,0 +1,89 @@
+#pragma once
+// Snapping to edges and multi-source shortest paths with a cut-off on a RoadGraph, with exact
+// positions along edges: a point's network distance is taken from where it sits on its edge.
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include <citycheck/spatial/road_graph.hpp>
+
+namespace citycheck::spatial {
+
+inline constexpr double kUnreached = std::numeric_limits<double>::infinity();
+inline constexpr std::uint32_t kNoLabel = UINT32_MAX;
+
+struct EdgePosition {
+    std::uint32_t edge = UINT32_MAX;
+    double offset = 0;     // metres from the edge's `from` node along its geometry
+    double access = 0;     // straight distance from the original point to this position (the leg)
+    Pt point;              // the snapped point
+    bool valid() const noexcept { return edge != UINT32_MAX; }
+};
+
+// A uniform grid over edge segments for nearest-edge queries.
+class EdgeIndex {
+  public:
+    // cell_size <= 0 picks one from the edge density. Indexes edges for which `usable(edge)` is true (all when empty), e.g. the largest component.
+    EdgeIndex(const RoadGraph& graph, double cell_size, const std::function<bool(std::uint32_t)>& usable = {});
+    // The nearest usable edge within max_distance (nullopt if none). Ties go to the lower edge id.
+    std::optional<EdgePosition> nearest(Pt p, double max_distance) const;
+    // Every point where a usable edge passes within `distance` of segment a–b: one position per edge
+    // (the closest point of the edge to the segment, approximated at segment vertices and crossings).
+    void edges_near_segment(Pt a, Pt b, double distance, std::vector<EdgePosition>& out) const;
+
+  private:
+    const RoadGraph& m_graph;
+    double m_cell;
+    double m_x0 = 0, m_y0 = 0;
+    long long m_cols = 0, m_rows = 0;
+    std::vector<std::uint32_t> m_cell_begin;                   // CSR over cells
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> m_items;  // (edge, segment index)
+    void cell_range(double xmin, double ymin, double xmax, double ymax, long long& c0, long long& r0, long long& c1,
+                    long long& r1) const;
+};
+
+// A network origin: a position on an edge with a starting cost (e.g. the access leg, or
+// max_reach - own_reach for tiered reach) and a label (facility index).
+struct Source {
+    EdgePosition position;
+    double initial = 0;
+    std::uint32_t label = 0;
+};
+
+// Reusable per-thread buffers; reset cost is proportional to what the last search touched.
+class SearchWorkspace {
+  public:
+    void prepare(std::size_t nodes);
+    double distance(std::uint32_t node) const { return m_dist[node]; }
+    std::uint32_t label(std::uint32_t node) const { return m_label[node]; }
+    std::span<const std::uint32_t> touched() const noexcept { return m_touched; }
+    std::uint64_t relaxed = 0;  // arcs examined by the last search
+
+  private:
+    friend void multi_source_search(const RoadGraph&, std::span<const Source>, double, SearchWorkspace&);
+    friend struct NetDistance distance_to(const RoadGraph&, const SearchWorkspace&, const EdgePosition&);
+    std::vector<double> m_dist;
+    std::vector<std::uint32_t> m_label;
+    std::vector<std::uint32_t> m_touched;
+    std::vector<std::pair<double, std::uint32_t>> m_heap;
+    std::vector<Source> m_sources_by_edge;  // for same-edge distances
+};
+
+// Dijkstra from all sources at once (binary heap, lazy deletion), stopping beyond `cutoff`.
+void multi_source_search(const RoadGraph& graph, std::span<const Source> sources, double cutoff, SearchWorkspace& ws);
+
+struct NetDistance {
+    double distance = kUnreached;
+    std::uint32_t label = kNoLabel;
+};
+
+// Network distance from the nearest source to a position, after multi_source_search: the minimum
+// over the edge's two ends of dist(end) + the way along the edge, and over sources on the same edge.
+// Uses edge lengths as costs (call with graph costs equal to lengths).
+NetDistance distance_to(const RoadGraph& graph, const SearchWorkspace& ws, const EdgePosition& p);
+
+}  // namespace citycheck::spatial

@@ -1,0 +1,290 @@
+// Coverage: Euclidean or network distance from demand positions to the nearest facility, summed by zone.
+#include <citycheck/spatial/coverage.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+#include <citycheck/core/error.hpp>
+
+namespace citycheck::spatial {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+double max_reach_of(const FacilitySet& f) {
+    double r = 0;
+    for (const auto& x : f.items) r = std::max(r, x.reach);
+    return r;
+}
+
+// Facilities bucketed by their envelope grown by their reach, for Euclidean queries.
+class FacilityGrid {
+  public:
+    FacilityGrid(const FacilitySet& set, double cell) : m_set(set), m_cell(std::max(cell, 1.0)) {
+        Box b{1e300, 1e300, -1e300, -1e300};
+        std::vector<Box> boxes;
+        for (const auto& f : set.items) {
+            Box e = f.is_polygon ? f.polygon.envelope() : Box{f.point.x, f.point.y, f.point.x, f.point.y};
+            e = {e.xmin - f.reach, e.ymin - f.reach, e.xmax + f.reach, e.ymax + f.reach};
+            boxes.push_back(e);
+            b.xmin = std::min(b.xmin, e.xmin), b.ymin = std::min(b.ymin, e.ymin);
+            b.xmax = std::max(b.xmax, e.xmax), b.ymax = std::max(b.ymax, e.ymax);
+        }
+        if (boxes.empty()) return;
+        m_x0 = b.xmin, m_y0 = b.ymin;
+        m_cols = static_cast<long long>(b.width() / m_cell) + 1;
+        m_rows = static_cast<long long>(b.height() / m_cell) + 1;
+        while (m_cols * m_rows > 50'000'000LL) {
+            m_cell *= 2;
+            m_cols = static_cast<long long>(b.width() / m_cell) + 1;
+            m_rows = static_cast<long long>(b.height() / m_cell) + 1;
+        }
+        m_buckets.resize(static_cast<std::size_t>(m_cols * m_rows));
+        for (std::uint32_t i = 0; i < boxes.size(); ++i) {
+            const Box& e = boxes[i];
+            for (long long r = row(e.ymin); r <= row(e.ymax); ++r)
+                for (long long c = col(e.xmin); c <= col(e.xmax); ++c) m_buckets[static_cast<std::size_t>(r * m_cols + c)].push_back(i);
+        }
+    }
+    // Smallest effective distance d + (max_reach - reach) over facilities that reach p; +inf if none.
+    std::pair<double, std::uint32_t> nearest(Pt p, double max_reach) const {
+        if (m_buckets.empty() || p.x < m_x0 || p.y < m_y0) return {kUnreached, kNoLabel};
+        const long long c = col(p.x), r = row(p.y);
+        if (c >= m_cols || r >= m_rows || c < 0 || r < 0) return {kUnreached, kNoLabel};
+        double best = kUnreached;
+        std::uint32_t label = kNoLabel;
+        for (std::uint32_t i : m_buckets[static_cast<std::size_t>(r * m_cols + c)]) {
+            const Facility& f = m_set.items[i];
+            const double d = f.is_polygon ? f.polygon.distance(p) : std::hypot(p.x - f.point.x, p.y - f.point.y);
+            if (d > f.reach) continue;
+            const double eff = d + (max_reach - f.reach);
+            if (eff < best) best = eff, label = i;
+        }
+        return {best, label};
+    }
+
+    template <class Fn>
+    void for_each_reaching(Pt p, Fn&& fn) const {
+        if (m_buckets.empty() || p.x < m_x0 || p.y < m_y0) return;
+        const long long c = col(p.x), r = row(p.y);
+        for (std::uint32_t i : m_buckets[static_cast<std::size_t>(r * m_cols + c)]) {
+            const Facility& f = m_set.items[i];
+            const double d = f.is_polygon ? f.polygon.distance(p) : std::hypot(p.x - f.point.x, p.y - f.point.y);
+            if (d <= f.reach) fn(i);
+        }
+    }
+
+  private:
+    long long col(double x) const { return std::min(m_cols - 1, std::max(0LL, static_cast<long long>((x - m_x0) / m_cell))); }
+    long long row(double y) const { return std::min(m_rows - 1, std::max(0LL, static_cast<long long>((y - m_y0) / m_cell))); }
+    const FacilitySet& m_set;
+    double m_cell;
+    double m_x0 = 0, m_y0 = 0;
+    long long m_cols = 0, m_rows = 0;
+    std::vector<std::vector<std::uint32_t>> m_buckets;
+};
+
+struct CatchmentWorkspace {
+    SearchWorkspace search;
+    std::vector<std::uint32_t> stamp;
+    std::uint32_t generation = 0;
+};
+
+}  // namespace
+
+std::vector<Source> facility_sources(const RoadGraph& /*graph*/, const EdgeIndex& index, const FacilitySet& facilities,
+                                     const CoverageOptions& options, double max_reach, CoverageStats& stats) {
+    std::vector<Source> sources;
+    std::vector<EdgePosition> found;
+    for (std::uint32_t i = 0; i < facilities.items.size(); ++i) {
+        const Facility& f = facilities.items[i];
+        const double shift = max_reach - f.reach;  // tiered reach in one search
+        found.clear();
+        if (f.is_polygon) {
+            if (options.boundary_sample > 0) {
+                // Boundary samples every N m, each snapped to its nearest edge within the tolerance.
+                for (const auto& ring : f.polygon.rings)
+                    for (std::size_t k = 0; k < ring.size(); ++k) {
+                        const Pt a = ring[k], b = ring[(k + 1) % ring.size()];
+                        const double len = std::hypot(b.x - a.x, b.y - a.y);
+                        for (double s = 0; s < len; s += options.boundary_sample) {
+                            const Pt p{a.x + (b.x - a.x) * s / len, a.y + (b.y - a.y) * s / len};
+                            if (auto pos = index.nearest(p, options.boundary_tolerance)) found.push_back(*pos);
+                        }
+                    }
+            } else {
+                // Where the boundary meets the network: edges within the tolerance of a boundary segment.
+                for (const auto& ring : f.polygon.rings)
+                    for (std::size_t k = 0; k < ring.size(); ++k)
+                        index.edges_near_segment(ring[k], ring[(k + 1) % ring.size()], options.boundary_tolerance, found);
+            }
+            if (found.empty()) {
+                // No entrance within the tolerance: the nearest edge to any boundary vertex, within snap max.
+                std::optional<EdgePosition> best;
+                for (const auto& ring : f.polygon.rings)
+                    for (const Pt& p : ring)
+                        if (auto pos = index.nearest(p, options.facility_snap_max); pos && (!best || pos->access < best->access))
+                            best = pos;
+                if (best) found.push_back(*best);
+            }
+        } else if (auto pos = index.nearest(f.point, options.facility_snap_max)) {
+            found.push_back(*pos);
+        }
+        if (found.empty()) {
+            ++stats.facilities_unsnapped;
+            continue;
+        }
+        stats.access_points += found.size();
+        for (const auto& pos : found) sources.push_back({pos, shift + (options.count_access ? pos.access : 0.0), i});
+    }
+    return sources;
+}
+
+CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& demand, std::size_t zone_count,
+                                const RoadGraph* graph, const CoverageOptions& options, const Progress& progress) {
+    CoverageResult result;
+    auto& st = result.stats;
+    st.facilities = facilities.items.size();
+    st.demand_cells = demand.cells.size();
+    const double max_reach = max_reach_of(facilities);
+    const std::size_t n = demand.cells.size();
+    std::vector<double> eff(n, kUnreached);
+    std::vector<std::uint32_t> label(n, kNoLabel);
+
+    if (!options.network) {
+        progress.report(0.1, "euclidean distances");
+        auto t0 = Clock::now();
+        FacilityGrid grid(facilities, std::max(max_reach, 50.0));
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 4096), [&](const auto& r) {
+            for (std::size_t i = r.begin(); i < r.end(); ++i) std::tie(eff[i], label[i]) = grid.nearest(demand.cells[i].p, max_reach);
+        });
+        st.evaluate_seconds = seconds_since(t0);
+        if (options.catchments) {
+            t0 = Clock::now();
+            result.catchments.resize(facilities.items.size());
+            for (std::size_t f = 0; f < facilities.items.size(); ++f)
+                result.catchments[f].fid = facilities.items[f].fid, result.catchments[f].reach = facilities.items[f].reach;
+            for (std::size_t i = 0; i < n; ++i)
+                grid.for_each_reaching(demand.cells[i].p, [&](std::uint32_t f) { result.catchments[f].demand_within_reach += demand.cells[i].weight; });
+            st.catchment_seconds = seconds_since(t0);
+        }
+    } else {
+        if (!graph) throw InternalError("network coverage without a graph");
+        progress.report(0.05, "snapping");
+        auto t0 = Clock::now();
+        const bool largest = options.largest_component_only;
+        EdgeIndex index(*graph, 0, [&](std::uint32_t e) { return !largest || graph->edge_component(e) == 0; });
+        const auto sources = facility_sources(*graph, index, facilities, options, max_reach, st);
+        const double access_max = options.demand_access_max >= 0 ? options.demand_access_max : std::max(max_reach, 1.0);
+        std::vector<EdgePosition> pos(n);
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 2048), [&](const auto& r) {
+            for (std::size_t i = r.begin(); i < r.end(); ++i)
+                if (auto p = index.nearest(demand.cells[i].p, access_max)) pos[i] = *p;
+        });
+        for (std::size_t i = 0; i < n; ++i)
+            if (!pos[i].valid()) ++st.demand_unsnapped, st.demand_unsnapped_weight += demand.cells[i].weight;
+        st.snap_seconds = seconds_since(t0);
+
+        progress.report(0.4, "network search");
+        t0 = Clock::now();
+        SearchWorkspace ws;
+        multi_source_search(*graph, sources, max_reach, ws);
+        st.edges_relaxed = ws.relaxed;
+        st.search_seconds = seconds_since(t0);
+
+        t0 = Clock::now();
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 4096), [&](const auto& r) {
+            for (std::size_t i = r.begin(); i < r.end(); ++i) {
+                if (!pos[i].valid()) continue;
+                const NetDistance nd = distance_to(*graph, ws, pos[i]);
+                if (nd.label == kNoLabel) continue;
+                eff[i] = nd.distance + (options.count_access ? pos[i].access : 0.0);
+                label[i] = nd.label;
+            }
+        });
+        st.evaluate_seconds = seconds_since(t0);
+
+        if (options.catchments) {
+            progress.report(0.6, "catchments");
+            t0 = Clock::now();
+            // Demand grouped by edge, and sources grouped by facility (they are built in facility order).
+            std::vector<std::uint32_t> by_edge_begin(graph->edge_count() + 1, 0);
+            for (const auto& p : pos)
+                if (p.valid()) ++by_edge_begin[p.edge + 1];
+            for (std::size_t e = 0; e < graph->edge_count(); ++e) by_edge_begin[e + 1] += by_edge_begin[e];
+            std::vector<std::uint32_t> by_edge(by_edge_begin.back());
+            {
+                std::vector<std::uint32_t> fill(by_edge_begin.begin(), by_edge_begin.end() - 1);
+                for (std::uint32_t i = 0; i < n; ++i)
+                    if (pos[i].valid()) by_edge[fill[pos[i].edge]++] = i;
+            }
+            std::vector<std::size_t> src_begin(facilities.items.size() + 1, 0);
+            for (const auto& s : sources) ++src_begin[s.label + 1];
+            for (std::size_t f = 0; f < facilities.items.size(); ++f) src_begin[f + 1] += src_begin[f];
+            result.catchments.resize(facilities.items.size());
+            tbb::enumerable_thread_specific<CatchmentWorkspace> workspaces;
+            tbb::parallel_for(tbb::blocked_range<std::size_t>(0, facilities.items.size(), 1), [&](const auto& r) {
+                auto& w = workspaces.local();
+                if (w.stamp.size() != graph->edge_count()) w.stamp.assign(graph->edge_count(), 0);
+                for (std::size_t f = r.begin(); f < r.end(); ++f) {
+                    auto& out = result.catchments[f];
+                    out.fid = facilities.items[f].fid;
+                    out.reach = facilities.items[f].reach;
+                    out.access_points = src_begin[f + 1] - src_begin[f];
+                    if (out.access_points == 0) continue;
+                    const std::span<const Source> own(sources.data() + src_begin[f], out.access_points);
+                    multi_source_search(*graph, own, max_reach, w.search);
+                    if (++w.generation == 0) std::fill(w.stamp.begin(), w.stamp.end(), 0), w.generation = 1;
+                    // Demand on edges next to reached nodes or on the facility's own edges, in cell order.
+                    std::vector<std::uint32_t> cells;
+                    auto visit_edge = [&](std::uint32_t e) {
+                        if (w.stamp[e] == w.generation) return;
+                        w.stamp[e] = w.generation;
+                        for (std::uint32_t k = by_edge_begin[e]; k < by_edge_begin[e + 1]; ++k) cells.push_back(by_edge[k]);
+                    };
+                    for (std::uint32_t v : w.search.touched())
+                        for (std::uint32_t a = graph->arcs_begin(v); a < graph->arcs_end(v); ++a) visit_edge(graph->arc_edge(a));
+                    for (const auto& s : own) visit_edge(s.position.edge);
+                    std::sort(cells.begin(), cells.end());
+                    double sum = 0;
+                    for (std::uint32_t i : cells) {
+                        const NetDistance nd = distance_to(*graph, w.search, pos[i]);
+                        if (nd.label == kNoLabel) continue;
+                        if (nd.distance + (options.count_access ? pos[i].access : 0.0) <= max_reach + 1e-9) sum += demand.cells[i].weight;
+                    }
+                    out.demand_within_reach = sum;
+                }
+            });
+            st.catchment_seconds = seconds_since(t0);
+        }
+    }
+
+    progress.report(0.9, "aggregating");
+    auto t0 = Clock::now();
+    result.zones.assign(zone_count, {});
+    result.covered.assign(n, 0);
+    if (options.keep_distances) result.distance.assign(n, std::numeric_limits<float>::infinity());
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& c = demand.cells[i];
+        auto& z = result.zones[c.zone];
+        z.demand += c.weight;
+        const bool covered = eff[i] <= max_reach + 1e-9;
+        if (covered) {
+            z.covered += c.weight;
+            result.covered[i] = 1;
+            if (options.keep_distances) result.distance[i] = static_cast<float>(eff[i]);
+        }
+        if (!result.catchments.empty() && covered && label[i] != kNoLabel) result.catchments[label[i]].demand_nearest += c.weight;
+    }
+    st.aggregate_seconds = seconds_since(t0);
+    progress.report(1.0, "done");
+    return result;
+}
+
+}  // namespace citycheck::spatial

@@ -1,0 +1,241 @@
+#include <citycheck/spatial/network_search.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+#include <citycheck/core/error.hpp>
+
+namespace citycheck::spatial {
+
+EdgeIndex::EdgeIndex(const RoadGraph& graph, double cell_size, const std::function<bool(std::uint32_t)>& usable)
+    : m_graph(graph), m_cell(cell_size) {
+    Box b{1e300, 1e300, -1e300, -1e300};
+    for (std::uint32_t e = 0; e < graph.edge_count(); ++e)
+        for (const Pt& p : graph.edge_geometry(e)) {
+            b.xmin = std::min(b.xmin, p.x), b.ymin = std::min(b.ymin, p.y);
+            b.xmax = std::max(b.xmax, p.x), b.ymax = std::max(b.ymax, p.y);
+        }
+    if (graph.edge_count() == 0) b = {0, 0, 0, 0};
+    m_x0 = b.xmin, m_y0 = b.ymin;
+    if (!(m_cell > 0)) {
+        // Auto: about four edges per cell, at least 25 m.
+        const double area = std::max(b.width() * b.height(), 1.0);
+        m_cell = std::max(25.0, std::sqrt(area / (static_cast<double>(graph.edge_count()) / 4.0 + 1.0)));
+    }
+    m_cols = static_cast<long long>((b.xmax - b.xmin) / m_cell) + 1;
+    m_rows = static_cast<long long>((b.ymax - b.ymin) / m_cell) + 1;
+    if (m_cols * m_rows > 200'000'000LL) throw UsageError("edge index too fine for the network extent; raise the cell size");
+    // Two passes (count, fill) give a compact CSR over cells.
+    std::vector<std::uint32_t> counts(static_cast<std::size_t>(m_cols * m_rows) + 1, 0);
+    auto for_each_cell = [&](auto&& fn) {
+        for (std::uint32_t e = 0; e < graph.edge_count(); ++e) {
+            if (usable && !usable(e)) continue;
+            const auto pts = graph.edge_geometry(e);
+            for (std::uint32_t k = 0; k + 1 < pts.size(); ++k) {
+                long long c0, r0, c1, r1;
+                cell_range(std::min(pts[k].x, pts[k + 1].x), std::min(pts[k].y, pts[k + 1].y),
+                           std::max(pts[k].x, pts[k + 1].x), std::max(pts[k].y, pts[k + 1].y), c0, r0, c1, r1);
+                for (long long r = r0; r <= r1; ++r)
+                    for (long long c = c0; c <= c1; ++c) fn(static_cast<std::size_t>(r * m_cols + c), e, k);
+            }
+        }
+    };
+    for_each_cell([&](std::size_t cell, std::uint32_t, std::uint32_t) { ++counts[cell + 1]; });
+    for (std::size_t i = 1; i < counts.size(); ++i) counts[i] += counts[i - 1];
+    m_items.resize(counts.back());
+    std::vector<std::uint32_t> fill(counts.begin(), counts.end() - 1);
+    for_each_cell([&](std::size_t cell, std::uint32_t e, std::uint32_t k) { m_items[fill[cell]++] = {e, k}; });
+    m_cell_begin = std::move(counts);
+}
+
+void EdgeIndex::cell_range(double xmin, double ymin, double xmax, double ymax, long long& c0, long long& r0,
+                           long long& c1, long long& r1) const {
+    auto clampc = [&](double v, long long hi) { return std::clamp(static_cast<long long>(std::floor(v)), 0LL, hi - 1); };
+    c0 = clampc((xmin - m_x0) / m_cell, m_cols);
+    c1 = clampc((xmax - m_x0) / m_cell, m_cols);
+    r0 = clampc((ymin - m_y0) / m_cell, m_rows);
+    r1 = clampc((ymax - m_y0) / m_cell, m_rows);
+}
+
+std::optional<EdgePosition> EdgeIndex::nearest(Pt p, double max_distance) const {
+    if (m_items.empty()) return std::nullopt;
+    // Search rings of cells outward until the ring is farther than the best hit (or max_distance).
+    const long long pc = static_cast<long long>(std::floor((p.x - m_x0) / m_cell));
+    const long long pr = static_cast<long long>(std::floor((p.y - m_y0) / m_cell));
+    double best2 = max_distance * max_distance;
+    std::uint32_t best_edge = UINT32_MAX, best_seg = 0;
+    double best_t = 0;
+    const long long max_ring = static_cast<long long>(std::ceil(max_distance / m_cell)) + 1;
+    for (long long ring = 0; ring <= max_ring; ++ring) {
+        // Distance from p to the nearest point of this ring's cells is at least (ring - 1) * cell.
+        for (long long r = pr - ring; r <= pr + ring; ++r) {
+            if (r < 0 || r >= m_rows) continue;
+            const bool edge_row = r == pr - ring || r == pr + ring;
+            for (long long c = pc - ring; c <= pc + ring; c += (edge_row ? 1 : 2 * ring > 0 ? 2 * ring : 1)) {
+                if (c >= 0 && c < m_cols) {
+                    const auto cell = static_cast<std::size_t>(r * m_cols + c);
+                    for (std::uint32_t i = m_cell_begin[cell]; i < m_cell_begin[cell + 1]; ++i) {
+                        const auto [e, k] = m_items[i];
+                        const auto pts = m_graph.edge_geometry(e);
+                        // Squared distances in the loop; one square root at the end.
+                        const Pt a = pts[k], b = pts[k + 1];
+                        const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
+                        const double t = len2 > 0 ? std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) / len2, 0.0, 1.0) : 0.0;
+                        const double ex = p.x - (a.x + t * dx), ey = p.y - (a.y + t * dy);
+                        const double d2 = ex * ex + ey * ey;
+                        if (d2 < best2 || (d2 == best2 && best_edge != UINT32_MAX && e < best_edge)) {
+                            best2 = d2, best_edge = e, best_seg = k, best_t = t;
+                        }
+                    }
+                }
+                if (!edge_row && ring == 0) break;
+            }
+        }
+        // Everything outside the rings searched so far is at least `gap` away: stop when the best is closer.
+        const double gap = std::min({p.x - (m_x0 + static_cast<double>(pc - ring) * m_cell),
+                                     m_x0 + static_cast<double>(pc + ring + 1) * m_cell - p.x,
+                                     p.y - (m_y0 + static_cast<double>(pr - ring) * m_cell),
+                                     m_y0 + static_cast<double>(pr + ring + 1) * m_cell - p.y});
+        if (gap >= 0 && gap * gap >= best2) break;
+    }
+    if (best_edge == UINT32_MAX) return std::nullopt;
+    const auto pts = m_graph.edge_geometry(best_edge);
+    const Pt a = pts[best_seg], b = pts[best_seg + 1];
+    EdgePosition pos;
+    pos.edge = best_edge;
+    const double seg_len = m_graph.vertex_offset(best_edge, best_seg + 1) - m_graph.vertex_offset(best_edge, best_seg);
+    pos.offset = m_graph.vertex_offset(best_edge, best_seg) + best_t * seg_len;
+    pos.point = {a.x + best_t * (b.x - a.x), a.y + best_t * (b.y - a.y)};
+    pos.access = std::sqrt(best2);
+    return pos;
+}
+
+void EdgeIndex::edges_near_segment(Pt a, Pt b, double distance, std::vector<EdgePosition>& out) const {
+    if (m_items.empty()) return;
+    long long c0, r0, c1, r1;
+    cell_range(std::min(a.x, b.x) - distance, std::min(a.y, b.y) - distance, std::max(a.x, b.x) + distance,
+               std::max(a.y, b.y) + distance, c0, r0, c1, r1);
+    const std::size_t first = out.size();
+    for (long long r = r0; r <= r1; ++r)
+        for (long long c = c0; c <= c1; ++c) {
+            const auto cell = static_cast<std::size_t>(r * m_cols + c);
+            for (std::uint32_t i = m_cell_begin[cell]; i < m_cell_begin[cell + 1]; ++i) {
+                const auto [e, k] = m_items[i];
+                const auto pts = m_graph.edge_geometry(e);
+                const Pt p = pts[k], q = pts[k + 1];
+                // Closest approach of two segments: at one of the four endpoints, or 0 where they cross.
+                double best = 1e300, best_t = 0;
+                auto consider = [&](double d, double t) {
+                    if (d < best) best = d, best_t = t;
+                };
+                double t = 0;
+                const double da = segment_distance(a, p, q, &t);
+                consider(da, t);
+                const double db = segment_distance(b, p, q, &t);
+                consider(db, t);
+                consider(segment_distance(p, a, b), 0.0);
+                consider(segment_distance(q, a, b), 1.0);
+                const double rx = q.x - p.x, ry = q.y - p.y, sx = b.x - a.x, sy = b.y - a.y;
+                const double den = rx * sy - ry * sx;
+                if (std::abs(den) > 1e-12) {
+                    const double tt = ((a.x - p.x) * sy - (a.y - p.y) * sx) / den;
+                    const double uu = ((a.x - p.x) * ry - (a.y - p.y) * rx) / den;
+                    if (tt >= 0 && tt <= 1 && uu >= 0 && uu <= 1) consider(0.0, tt);
+                }
+                if (best > distance) continue;
+                EdgePosition pos;
+                pos.edge = e;
+                const double seg_len = m_graph.vertex_offset(e, k + 1) - m_graph.vertex_offset(e, k);
+                pos.offset = m_graph.vertex_offset(e, k) + best_t * seg_len;
+                pos.point = {p.x + best_t * rx, p.y + best_t * ry};
+                pos.access = best;
+                out.push_back(pos);
+            }
+        }
+    // One position per edge: keep the closest.
+    std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(), [](const EdgePosition& x, const EdgePosition& y) {
+        return x.edge != y.edge ? x.edge < y.edge : x.access != y.access ? x.access < y.access : x.offset < y.offset;
+    });
+    out.erase(std::unique(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
+                          [](const EdgePosition& x, const EdgePosition& y) { return x.edge == y.edge; }),
+              out.end());
+}
+
+void SearchWorkspace::prepare(std::size_t nodes) {
+    if (m_dist.size() != nodes) {
+        m_dist.assign(nodes, kUnreached);
+        m_label.assign(nodes, kNoLabel);
+        m_touched.clear();
+    }
+    for (auto v : m_touched) m_dist[v] = kUnreached, m_label[v] = kNoLabel;
+    m_touched.clear();
+    m_heap.clear();
+    relaxed = 0;
+}
+
+void multi_source_search(const RoadGraph& g, std::span<const Source> sources, double cutoff, SearchWorkspace& ws) {
+    ws.prepare(g.node_count());
+    using Item = std::pair<double, std::uint32_t>;
+    auto& heap = ws.m_heap;
+    auto cmp = [](const Item& a, const Item& b) { return a.first > b.first || (a.first == b.first && a.second > b.second); };
+    auto settle = [&](std::uint32_t v, double d, std::uint32_t label) {
+        if (d > cutoff) return;
+        if (d < ws.m_dist[v] || (d == ws.m_dist[v] && label < ws.m_label[v])) {
+            if (ws.m_dist[v] == kUnreached) ws.m_touched.push_back(v);
+            ws.m_dist[v] = d;
+            ws.m_label[v] = label;
+            heap.emplace_back(d, v);
+            std::push_heap(heap.begin(), heap.end(), cmp);
+        }
+    };
+    for (const auto& s : sources) {
+        const auto& e = g.edge(s.position.edge);
+        if (e.dir & 2) settle(e.from, s.initial + s.position.offset, s.label);
+        if (e.dir & 1) settle(e.to, s.initial + (e.length - s.position.offset), s.label);
+    }
+    ws.m_sources_by_edge.assign(sources.begin(), sources.end());
+    std::sort(ws.m_sources_by_edge.begin(), ws.m_sources_by_edge.end(),
+              [](const Source& a, const Source& b) { return a.position.edge < b.position.edge; });
+    std::uint64_t relaxed = 0;
+    while (!heap.empty()) {
+        std::pop_heap(heap.begin(), heap.end(), cmp);
+        const auto [d, v] = heap.back();
+        heap.pop_back();
+        if (d > ws.m_dist[v]) continue;  // stale entry
+        const std::uint32_t label = ws.m_label[v];
+        for (std::uint32_t a = g.arcs_begin(v); a < g.arcs_end(v); ++a) {
+            ++relaxed;
+            const double nd = d + g.arc_cost(a);
+            const std::uint32_t t = g.arc_target(a);
+            if (nd < ws.m_dist[t] && nd <= cutoff) {
+                if (ws.m_dist[t] == kUnreached) ws.m_touched.push_back(t);
+                ws.m_dist[t] = nd;
+                ws.m_label[t] = label;
+                heap.emplace_back(nd, t);
+                std::push_heap(heap.begin(), heap.end(), cmp);
+            }
+        }
+    }
+    ws.relaxed = relaxed;
+}
+
+NetDistance distance_to(const RoadGraph& g, const SearchWorkspace& ws, const EdgePosition& p) {
+    NetDistance best;
+    const auto& e = g.edge(p.edge);
+    auto consider = [&](double d, std::uint32_t label) {
+        if (d < best.distance || (d == best.distance && label < best.label)) best = {d, label};
+    };
+    // Travel from -> position requires the forward direction; to -> position the backward one.
+    if ((e.dir & 1) && ws.distance(e.from) != kUnreached) consider(ws.distance(e.from) + p.offset, ws.label(e.from));
+    if ((e.dir & 2) && ws.distance(e.to) != kUnreached) consider(ws.distance(e.to) + (e.length - p.offset), ws.label(e.to));
+    const auto& srcs = ws.m_sources_by_edge;
+    auto it = std::lower_bound(srcs.begin(), srcs.end(), p.edge,
+                               [](const Source& s, std::uint32_t edge) { return s.position.edge < edge; });
+    for (; it != srcs.end() && it->position.edge == p.edge; ++it) {
+        const double delta = p.offset - it->position.offset;
+        if ((delta >= 0 && (e.dir & 1)) || (delta <= 0 && (e.dir & 2))) consider(it->initial + std::abs(delta), it->label);
+    }
+    return best;
+}
+
+}  // namespace citycheck::spatial

@@ -1,0 +1,440 @@
+// Loading parcels and zones for the overlay: layer choice, encodings, CRS resolution (including
+// zone-prefixed Gauss-Krüger eastings), reprojection, repair of invalid polygons, packing as WKB.
+#include "overlay_internal.hpp"
+
+#include <citycheck/core/error.hpp>
+#include <citycheck/core/log.hpp>
+#include <citycheck/core/per_thread.hpp>
+#include <citycheck/spatial/encoding.hpp>
+#include <citycheck/spatial/gdal.hpp>
+#include <citycheck/spatial/overlay.hpp>
+
+#include <cmath>
+#include <optional>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+namespace citycheck::spatial {
+
+AreaSpec AreaSpec::parse(const std::string& text) {
+    if (text == "planar") return {AreaBasis::planar, {}};
+    if (text == "ellipsoidal") return {AreaBasis::ellipsoidal, {}};
+    if (text.rfind("field:", 0) == 0 && text.size() > 6) return {AreaBasis::field, text.substr(6)};
+    throw UsageError("--area must be planar, ellipsoidal or field:NAME (e.g. field:TBDLMJ), not '" + text + "'");
+}
+
+namespace {
+
+constexpr std::size_t MAX_EXAMPLES = 20;
+
+std::vector<std::string> open_options_for(const std::string& path, const std::string& encoding) {
+    if (!encoding.empty()) return {"ENCODING=" + encoding};
+    // GdalEnvironment sets SHAPE_ENCODING="" (raw bytes), which also silences .cpg files and the
+    // DBF language byte; so pass every declared or detected non-ASCII encoding explicitly.
+    if (const auto enc = shapefile_encoding(path); enc && enc->encoding != "ASCII" && enc->source != "default") {
+        std::string e = enc->encoding;
+        if (!e.empty() && e.find_first_not_of("0123456789") == std::string::npos) e = "CP" + e;  // .cpg "936"
+        return {"ENCODING=" + e};
+    }
+    return vector_open_options(path);
+}
+
+OGRLayer& choose_layer(GDALDataset& ds, const std::string& path, const std::string& wanted, const char* preferred) {
+    if (!wanted.empty()) {
+        if (OGRLayer* l = ds.GetLayerByName(wanted.c_str())) return *l;
+    } else {
+        if (ds.GetLayerCount() == 1) return *ds.GetLayer(0);
+        if (preferred)
+            if (OGRLayer* l = ds.GetLayerByName(preferred)) return *l;
+    }
+    std::string names;
+    for (int i = 0; i < ds.GetLayerCount(); ++i) names += (i ? ", " : "") + std::string(ds.GetLayer(i)->GetName());
+    if (ds.GetLayerCount() == 0) throw InputError("the dataset has no vector layer", ErrorContext{path, {}, {}, {}});
+    throw UsageError((wanted.empty() ? std::string("several layers; choose one with --layer: ")
+                                     : "no layer named '" + wanted + "'; the layers are: ") + names,
+                     ErrorContext{path, wanted, {}, {}});
+}
+
+int field_index(OGRLayer& layer, const std::string& name, const std::string& path, const char* what) {
+    OGRFeatureDefn* defn = layer.GetLayerDefn();
+    const int idx = defn->GetFieldIndex(name.c_str());
+    if (idx >= 0) return idx;
+    std::string names;
+    for (int i = 0; i < defn->GetFieldCount(); ++i) names += (i ? ", " : "") + std::string(defn->GetFieldDefn(i)->GetNameRef());
+    throw UsageError(std::string("no ") + what + " field '" + name + "'; the fields are: " + names,
+                     ErrorContext{path, layer.GetName(), name, {}});
+}
+
+std::string quote_sql(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    return out + "'";
+}
+
+void apply_filters(OGRLayer& layer, const ParcelSource& src) {
+    std::string where = src.where;
+    if (!src.czcsxm.empty()) {
+        const int idx = field_index(layer, src.czcsxm_field, src.path, "town/village (CZCSXM)");
+        const bool numeric = layer.GetLayerDefn()->GetFieldDefn(idx)->GetType() != OFTString;
+        std::string list;
+        for (const auto& v : src.czcsxm) {
+            if (!list.empty()) list += ", ";
+            if (numeric) {
+                if (v.find_first_not_of("0123456789") != std::string::npos)
+                    throw UsageError("CZCSXM value '" + v + "' is not a number but the field is numeric", ErrorContext{src.path, {}, src.czcsxm_field, {}});
+                list += v;
+            } else {
+                list += quote_sql(v);
+            }
+        }
+        const std::string f = "\"" + src.czcsxm_field + "\" IN (" + list + ")";
+        where = where.empty() ? f : "(" + where + ") AND " + f;
+    }
+    if (where.empty()) return;
+    GdalErrorScope errors;
+    if (layer.SetAttributeFilter(where.c_str()) != OGRERR_NONE)
+        throw UsageError("bad attribute filter '" + where + "': " + errors.last_error(), ErrorContext{src.path, layer.GetName(), {}, {}});
+}
+
+// The layer's CRS after overrides, with zone-prefixed GK eastings recognised when the CRS is
+// missing or contradicts the coordinates.
+Crs resolve_crs(OGRLayer& layer, const std::string& override, const std::string& path, InputReport& report,
+                std::optional<Crs> fallback = std::nullopt) {
+    if (!override.empty()) return Crs::from_user_input(override);
+    OGREnvelope env;
+    const bool has_extent = layer.GetExtent(&env, TRUE) == OGRERR_NONE;
+    const double cx = has_extent ? 0.5 * (env.MinX + env.MaxX) : 0.0;
+    std::optional<int> prefixed;
+    if (has_extent) prefixed = gk3_prefixed_epsg_for_easting(cx);
+    Crs crs = Crs::from_ogr(layer.GetSpatialRef());
+    const std::string where = "'" + path + "' layer " + layer.GetName();
+    if (crs.empty()) {
+        if (prefixed) {
+            report.warnings.push_back(fmt::format("{} has no CRS; its eastings carry a Gauss-Krüger zone prefix, so EPSG:{} is assumed (override with --crs)", where, *prefixed));
+            return Crs::from_epsg(*prefixed);
+        }
+        if (fallback) {
+            report.warnings.push_back(where + " has no CRS; assuming the parcels' CRS (override with --zones-crs)");
+            return *fallback;
+        }
+        throw InputError("the layer has no CRS and its coordinates do not identify one; pass --crs (e.g. EPSG:4547)",
+                         ErrorContext{path, layer.GetName(), {}, {}});
+    }
+    if (prefixed && crs.epsg().value_or(-1) != *prefixed) {
+        bool contradicts = crs.is_geographic();
+        if (crs.is_projected()) {
+            const double fe = crs.ogr()->GetProjParm(SRS_PP_FALSE_EASTING, 0.0);
+            contradicts = fe < 1.0e6;  // a truncated-easting CRS cannot hold eastings of 2.5e7 … 4.6e7
+        }
+        if (contradicts) {
+            report.warnings.push_back(fmt::format("{} declares {} but its eastings carry a Gauss-Krüger zone prefix; using EPSG:{} (override with --crs)",
+                                                  where, crs.to_user_string().substr(0, 60), *prefixed));
+            return Crs::from_epsg(*prefixed);
+        }
+    }
+    if (crs.is_geographic() && has_extent && (std::abs(env.MinX) > 360 || std::abs(env.MaxY) > 90))
+        throw InputError("the layer declares a geographic CRS but its coordinates are not degrees; pass --crs",
+                         ErrorContext{path, layer.GetName(), {}, {}});
+    return crs;
+}
+
+Crs working_crs_for(const Crs& source, OGRLayer& layer) {
+    if (source.is_projected() && std::abs(source.linear_units_to_metre() - 1.0) < 1e-12) return source;
+    OGREnvelope env;
+    if (layer.GetExtent(&env, TRUE) != OGRERR_NONE) return metric_crs_for(114.0, 30.0);  // empty layer: any metric CRS
+    double x = 0.5 * (env.MinX + env.MaxX), y = 0.5 * (env.MinY + env.MaxY);
+    if (!source.is_geographic()) Transform(source, detail::cgcs2000_geographic()).apply(x, y);
+    return metric_crs_for(x, y);
+}
+
+// One raw feature read from OGR, before the parallel preparation.
+struct RawFeature {
+    std::int64_t fid = 0;
+    std::uint32_t code = 0;
+    double field_area = 0;
+    std::vector<unsigned char> wkb;
+};
+
+struct Prepared {
+    enum class State { ok, non_polygonal } state = State::ok;
+    bool repaired = false;
+    double repair_change = 0;
+    std::string repair_reason;
+    double planar = 0, basis = 0;
+    Box box;
+    std::vector<unsigned char> wkb;  // empty: the raw WKB is already right
+};
+
+struct Worker {
+    GeosContext ctx;
+    Transform to_work;
+    std::optional<Transform> to_lonlat;
+};
+
+// Parse, reproject, repair and measure one geometry.
+Prepared prepare_geometry(Worker& w, std::span<const unsigned char> raw, bool need_geodesic) {
+    Prepared p;
+    const auto& ctx = w.ctx;
+    GeomPtr g = ctx.from_wkb(raw);
+    bool changed = false;
+    if (!w.to_work.is_identity()) {
+        g = detail::transform_geometry(ctx, *g, w.to_work);
+        changed = true;
+    }
+    if (!ctx.is_valid(*g)) {
+        p.repaired = true;
+        p.repair_reason = ctx.invalid_reason(*g);
+        const double before = std::abs(ctx.area(*g));
+        GeomPtr fixed = ctx.make_valid(*g);
+        g = detail::polygonal_part(ctx, *fixed);
+        if (!g) {
+            p.state = Prepared::State::non_polygonal;
+            return p;
+        }
+        p.repair_change = std::abs(ctx.area(*g) - before);
+        changed = true;
+    } else {
+        const int t = GEOSGeomTypeId_r(ctx.get(), g.get());
+        if (t != GEOS_POLYGON && t != GEOS_MULTIPOLYGON) {
+            g = detail::polygonal_part(ctx, *g);
+            if (!g) {
+                p.state = Prepared::State::non_polygonal;
+                return p;
+            }
+            changed = true;
+        }
+    }
+    if (GEOSisEmpty_r(ctx.get(), g.get()) == 1) {
+        p.state = Prepared::State::non_polygonal;
+        return p;
+    }
+    p.planar = ctx.area(*g);
+    p.basis = need_geodesic ? detail::geodesic_area(ctx, *g, *w.to_lonlat) : p.planar;
+    p.box = ctx.envelope(*g);
+    if (changed) p.wkb = ctx.to_wkb(*g);
+    return p;
+}
+
+// Reads one OGR geometry as 2D linear WKB; nullopt (with a count) when it is null, empty or not areal.
+std::optional<std::vector<unsigned char>> read_geometry(OGRFeature& f, InputReport& report) {
+    OGRGeometry* g = f.GetGeometryRef();
+    if (!g) {
+        ++report.null_geometry;
+        return std::nullopt;
+    }
+    if (g->IsEmpty()) {
+        ++report.empty_geometry;
+        return std::nullopt;
+    }
+    std::unique_ptr<OGRGeometry> linear;
+    if (g->hasCurveGeometry()) {
+        linear.reset(g->getLinearGeometry());
+        g = linear.get();
+    }
+    const auto type = wkbFlatten(g->getGeometryType());
+    if (type != wkbPolygon && type != wkbMultiPolygon && type != wkbGeometryCollection) {
+        ++report.non_polygonal;
+        return std::nullopt;
+    }
+    g->flattenTo2D();
+    std::vector<unsigned char> wkb(g->WkbSize());
+    g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+    return wkb;
+}
+
+}  // namespace
+
+ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Progress& progress) {
+    GdalEnvironment::ensure();
+    if (src.code_field.empty()) throw UsageError("the class code field is required (--code-field DLBM)");
+    auto ds = open_dataset(src.path, DatasetKind::vector, open_options_for(src.path, src.encoding));
+    OGRLayer& layer = choose_layer(*ds, src.path, src.layer, "DLTB");
+    ParcelSet set;
+    set.path = src.path;
+    set.layer = layer.GetName();
+    set.area = area;
+    const int code_idx = field_index(layer, src.code_field, src.path, "class code");
+    const int area_idx = area.basis == AreaBasis::field ? field_index(layer, area.field, src.path, "area") : -1;
+    apply_filters(layer, src);
+    set.source_crs = resolve_crs(layer, src.crs, src.path, set.report);
+    set.crs = working_crs_for(set.source_crs, layer);
+
+    // 1. Serial read (OGR handles are single-threaded): attributes and raw WKB.
+    progress.report(0.0, "reading parcels");
+    std::vector<RawFeature> raw;
+    std::unordered_map<std::string, std::uint32_t> code_ids;
+    const GIntBig expected = layer.GetFeatureCount(FALSE);
+    if (expected > 0) raw.reserve(static_cast<std::size_t>(expected));
+    layer.ResetReading();
+    GdalErrorScope errors;
+    for (auto& f : layer) {
+        ++set.report.read;
+        auto wkb = read_geometry(*f, set.report);
+        if (!wkb) continue;
+        RawFeature r;
+        r.fid = f->GetFID();
+        std::string code;
+        if (f->IsFieldSetAndNotNull(code_idx)) {
+            code = f->GetFieldAsString(code_idx);
+            const auto b = code.find_first_not_of(" \t\r\n"), e = code.find_last_not_of(" \t\r\n");
+            code = b == std::string::npos ? std::string() : code.substr(b, e - b + 1);
+        }
+        if (code.empty()) ++set.report.null_code;
+        auto [it, inserted] = code_ids.try_emplace(code, static_cast<std::uint32_t>(set.codes.size()));
+        if (inserted) set.codes.push_back(code);
+        r.code = it->second;
+        if (area_idx >= 0) {
+            if (f->IsFieldSetAndNotNull(area_idx)) r.field_area = f->GetFieldAsDouble(area_idx);
+            else ++set.report.null_area_field;
+        }
+        r.wkb = std::move(*wkb);
+        raw.push_back(std::move(r));
+        if (raw.size() % 65536 == 0 && expected > 0)
+            progress.report(0.4 * static_cast<double>(raw.size()) / static_cast<double>(expected), "reading parcels");
+    }
+    if (!errors.last_error().empty())
+        throw InputError("reading the parcels failed: " + errors.last_error(), ErrorContext{src.path, set.layer, {}, {}});
+    if (set.report.null_geometry)
+        set.report.warnings.push_back(fmt::format("{} parcel(s) without geometry were skipped", set.report.null_geometry));
+    if (set.report.empty_geometry)
+        set.report.warnings.push_back(fmt::format("{} parcel(s) with an empty geometry were skipped", set.report.empty_geometry));
+
+    // 2. Parallel preparation: reproject, repair, measure (one GEOS context and transforms per thread).
+    const bool geodesic = area.basis == AreaBasis::ellipsoidal;
+    const Crs work = set.crs, source = set.source_crs;
+    PerThread<Worker> workers([&] {
+        Worker w{GeosContext(), Transform(source, work), std::nullopt};
+        if (geodesic) w.to_lonlat.emplace(work, detail::cgcs2000_geographic());
+        return w;
+    });
+    std::vector<Prepared> prepared(raw.size());
+    {
+        const Progress prep_progress = progress.scaled(0.4, 1.0);  // outlives the counter
+        ProgressCounter counter(prep_progress, raw.size(), "preparing parcels");
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, raw.size(), 512), [&](const tbb::blocked_range<std::size_t>& r) {
+            Worker& w = workers.local();
+            for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                try {
+                    prepared[i] = prepare_geometry(w, raw[i].wkb, geodesic);
+                } catch (const Error& e) {
+                    throw InputError(e.message(), ErrorContext{src.path, set.layer, {}, std::to_string(raw[i].fid)});
+                }
+            }
+            counter.step(r.size());
+        });
+    }
+
+    // 3. Serial packing in input order (deterministic).
+    const std::size_t n = raw.size();
+    set.fid.reserve(n);
+    set.code_of.reserve(n);
+    set.wkb_offset.reserve(n + 1);
+    set.wkb_offset.push_back(0);
+    for (std::size_t i = 0; i < n; ++i) {
+        auto& p = prepared[i];
+        if (p.state == Prepared::State::non_polygonal) {
+            ++set.report.non_polygonal;
+            continue;
+        }
+        if (p.repaired) {
+            ++set.report.repaired;
+            set.report.repair_area_change_m2 += p.repair_change;
+            if (set.report.repaired_examples.size() < MAX_EXAMPLES)
+                set.report.repaired_examples.push_back(fmt::format("fid {}: {}", raw[i].fid, p.repair_reason));
+        }
+        const auto& bytes = p.wkb.empty() ? raw[i].wkb : p.wkb;
+        set.wkb.insert(set.wkb.end(), bytes.begin(), bytes.end());
+        set.wkb_offset.push_back(set.wkb.size());
+        set.fid.push_back(raw[i].fid);
+        set.code_of.push_back(raw[i].code);
+        set.planar_area.push_back(p.planar);
+        set.basis_area.push_back(area.basis == AreaBasis::field ? raw[i].field_area : p.basis);
+        if (area.basis == AreaBasis::field) set.field_area.push_back(raw[i].field_area);
+        set.boxes.push_back(p.box);
+        std::vector<unsigned char>().swap(raw[i].wkb);
+        std::vector<unsigned char>().swap(p.wkb);
+    }
+    set.report.used = set.fid.size();
+    if (set.report.repaired)
+        set.report.warnings.push_back(fmt::format("{} invalid parcel(s) were repaired (area change {:.3f} m²)", set.report.repaired,
+                                                  set.report.repair_area_change_m2));
+    if (set.report.non_polygonal)
+        set.report.warnings.push_back(fmt::format("{} parcel(s) without a polygon were skipped", set.report.non_polygonal));
+    if (set.report.null_area_field)
+        set.report.warnings.push_back(fmt::format("{} parcel(s) have no {} value (counted as 0)", set.report.null_area_field, area.field));
+    set.index = BoxIndex(set.boxes);
+    progress.report(1.0, "preparing parcels");
+    return set;
+}
+
+ZoneSet make_zones(std::vector<std::string> ids, const std::vector<std::vector<unsigned char>>& wkb, const Crs& crs,
+                   const Crs& target) {
+    if (ids.size() != wkb.size()) throw InternalError("make_zones: ids and geometries differ in number");
+    ZoneSet zones;
+    zones.crs = target;
+    Worker w{GeosContext(), Transform(crs.empty() ? target : crs, target), std::nullopt};
+    std::unordered_map<std::string, std::size_t> seen;
+    for (std::size_t i = 0; i < wkb.size(); ++i) {
+        ++zones.report.read;
+        Prepared p;
+        try {
+            p = prepare_geometry(w, wkb[i], false);
+        } catch (const Error& e) {
+            throw InputError(e.message(), ErrorContext{{}, {}, {}, "zone " + ids[i]});
+        }
+        if (p.state == Prepared::State::non_polygonal) {
+            ++zones.report.non_polygonal;
+            zones.report.warnings.push_back("zone " + ids[i] + " has no polygon and is left out");
+            continue;
+        }
+        if (p.repaired) {
+            ++zones.report.repaired;
+            zones.report.repair_area_change_m2 += p.repair_change;
+            zones.report.warnings.push_back("zone " + ids[i] + " was invalid (" + p.repair_reason + ") and was repaired");
+        }
+        if (++seen[ids[i]] == 2) zones.report.warnings.push_back("zone id " + ids[i] + " occurs more than once");
+        zones.ids.push_back(ids[i]);
+        zones.wkb.push_back(p.wkb.empty() ? wkb[i] : std::move(p.wkb));
+    }
+    zones.report.used = zones.ids.size();
+    return zones;
+}
+
+ZoneSet load_zones(const ZoneSource& src, const Crs& target) {
+    GdalEnvironment::ensure();
+    auto ds = open_dataset(src.path, DatasetKind::vector, open_options_for(src.path, src.encoding));
+    OGRLayer& layer = choose_layer(*ds, src.path, src.layer, nullptr);
+    const int id_idx = src.id_field.empty() ? -1 : field_index(layer, src.id_field, src.path, "zone id");
+    if (!src.where.empty() && layer.SetAttributeFilter(src.where.c_str()) != OGRERR_NONE)
+        throw UsageError("bad zone filter '" + src.where + "'", ErrorContext{src.path, layer.GetName(), {}, {}});
+    InputReport report;
+    const Crs crs = resolve_crs(layer, src.crs, src.path, report, target);
+    std::vector<std::string> ids;
+    std::vector<std::vector<unsigned char>> wkb;
+    layer.ResetReading();
+    for (auto& f : layer) {
+        const std::string id = id_idx >= 0 ? std::string(f->GetFieldAsString(id_idx)) : std::to_string(f->GetFID());
+        InputReport local;
+        auto g = read_geometry(*f, local);
+        if (!g) {
+            report.warnings.push_back("zone " + id + " has no polygon geometry and is left out");
+            ++report.null_geometry;
+            continue;
+        }
+        ids.push_back(id);
+        wkb.push_back(std::move(*g));
+    }
+    ZoneSet zones = make_zones(std::move(ids), wkb, crs, target);
+    zones.report.null_geometry = report.null_geometry;
+    zones.report.read += report.null_geometry;
+    zones.report.warnings.insert(zones.report.warnings.begin(), report.warnings.begin(), report.warnings.end());
+    return zones;
+}
+
+}  // namespace citycheck::spatial

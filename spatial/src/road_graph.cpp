@@ -1,0 +1,299 @@
+// Noding road lines into a CSR graph: nodes where lines share a vertex (equal coordinates on a
+// tolerance grid), optionally also where segments cross (never for bridges, tunnels or other layers).
+#include <citycheck/spatial/road_graph.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <tuple>
+
+#include <citycheck/core/error.hpp>
+
+namespace citycheck::spatial {
+
+Pt RoadGraph::point_at(std::uint32_t e, double offset) const {
+    const auto& ed = m_edges[e];
+    const std::uint32_t b = ed.geom_begin, n = ed.geom_end - ed.geom_begin;
+    offset = std::clamp(offset, 0.0, ed.length);
+    // first vertex whose cumulative offset >= offset
+    const auto* cum = m_vertex_cum.data() + b;
+    std::uint32_t k = static_cast<std::uint32_t>(std::lower_bound(cum, cum + n, offset) - cum);
+    if (k == 0) return m_vertices[b];
+    if (k >= n) return m_vertices[b + n - 1];
+    const double seg = cum[k] - cum[k - 1];
+    const double t = seg > 0 ? (offset - cum[k - 1]) / seg : 0.0;
+    const Pt a = m_vertices[b + k - 1], c = m_vertices[b + k];
+    return {a.x + t * (c.x - a.x), a.y + t * (c.y - a.y)};
+}
+
+void RoadGraph::set_costs_by_edge(const std::vector<double>& cost) {
+    if (cost.size() != m_edges.size()) throw InternalError("set_costs_by_edge: one cost per edge expected");
+    for (std::size_t a = 0; a < m_arc_edge.size(); ++a) m_arc_cost[a] = cost[m_arc_edge[a]];
+}
+
+namespace {
+
+struct Key {
+    long long x, y;
+    auto operator<=>(const Key&) const = default;
+};
+
+Key key_of(Pt p, double tol) { return {std::llround(p.x / tol), std::llround(p.y / tol)}; }
+
+// Proper-crossing noding on a uniform grid of segments. Inserts each crossing point into both lines.
+std::vector<RoadLine> split_at_crossings(const std::vector<RoadLine>& in, double tol) {
+    struct Seg {
+        std::uint32_t line, index;
+    };
+    std::vector<Seg> segs;
+    Box b{1e300, 1e300, -1e300, -1e300};
+    double total = 0;
+    for (std::uint32_t i = 0; i < in.size(); ++i)
+        for (std::uint32_t j = 0; j + 1 < in[i].pts.size(); ++j) {
+            segs.push_back({i, j});
+            const Pt p = in[i].pts[j], q = in[i].pts[j + 1];
+            total += std::hypot(q.x - p.x, q.y - p.y);
+            b.xmin = std::min({b.xmin, p.x, q.x});
+            b.ymin = std::min({b.ymin, p.y, q.y});
+            b.xmax = std::max({b.xmax, p.x, q.x});
+            b.ymax = std::max({b.ymax, p.y, q.y});
+        }
+    if (segs.empty()) return in;
+    const double cell = std::max(1.0, 4.0 * total / static_cast<double>(segs.size()));
+    const long long cols = static_cast<long long>((b.xmax - b.xmin) / cell) + 1;
+    const long long rows = static_cast<long long>((b.ymax - b.ymin) / cell) + 1;
+    std::map<long long, std::vector<std::uint32_t>> cells;  // sparse grid
+    for (std::uint32_t s = 0; s < segs.size(); ++s) {
+        const Pt p = in[segs[s].line].pts[segs[s].index], q = in[segs[s].line].pts[segs[s].index + 1];
+        const long long c0 = static_cast<long long>((std::min(p.x, q.x) - b.xmin) / cell);
+        const long long c1 = static_cast<long long>((std::max(p.x, q.x) - b.xmin) / cell);
+        const long long r0 = static_cast<long long>((std::min(p.y, q.y) - b.ymin) / cell);
+        const long long r1 = static_cast<long long>((std::max(p.y, q.y) - b.ymin) / cell);
+        for (long long r = r0; r <= r1; ++r)
+            for (long long c = c0; c <= c1; ++c) cells[r * cols + c].push_back(s);
+    }
+    (void)rows;
+    // (line, segment, t, point) insertions
+    std::vector<std::tuple<std::uint32_t, std::uint32_t, double, Pt>> inserts;
+    for (const auto& [cell_id, list] : cells) {
+        for (std::size_t i = 0; i < list.size(); ++i)
+            for (std::size_t j = i + 1; j < list.size(); ++j) {
+                const Seg s1 = segs[list[i]], s2 = segs[list[j]];
+                if (s1.line == s2.line) continue;
+                const RoadLine& l1 = in[s1.line];
+                const RoadLine& l2 = in[s2.line];
+                if (l1.bridge || l1.tunnel || l2.bridge || l2.tunnel || l1.layer != l2.layer) continue;
+                const Pt p = l1.pts[s1.index], p2 = l1.pts[s1.index + 1];
+                const Pt q = l2.pts[s2.index], q2 = l2.pts[s2.index + 1];
+                const double rx = p2.x - p.x, ry = p2.y - p.y, sx = q2.x - q.x, sy = q2.y - q.y;
+                const double den = rx * sy - ry * sx;
+                if (std::abs(den) < 1e-12) continue;  // parallel or collinear: no proper crossing
+                const double t = ((q.x - p.x) * sy - (q.y - p.y) * sx) / den;
+                const double u = ((q.x - p.x) * ry - (q.y - p.y) * rx) / den;
+                const double len1 = std::hypot(rx, ry), len2 = std::hypot(sx, sy);
+                const double et = tol / std::max(len1, 1e-12), eu = tol / std::max(len2, 1e-12);
+                if (t < -et || t > 1 + et || u < -eu || u > 1 + eu) continue;
+                Pt x{p.x + t * rx, p.y + t * ry};
+                // Reuse an existing endpoint when the crossing is at one (T-junctions).
+                if (t <= et) x = p;
+                else if (t >= 1 - et) x = p2;
+                else if (u <= eu) x = q;
+                else if (u >= 1 - eu) x = q2;
+                // Count each crossing once: in the cell that holds the point.
+                const long long cc = static_cast<long long>((x.x - b.xmin) / cell);
+                const long long cr = static_cast<long long>((x.y - b.ymin) / cell);
+                if (cr * cols + cc != cell_id) continue;
+                if (t > et && t < 1 - et) inserts.emplace_back(s1.line, s1.index, t, x);
+                if (u > eu && u < 1 - eu) inserts.emplace_back(s2.line, s2.index, u, x);
+            }
+    }
+    std::sort(inserts.begin(), inserts.end(), [](const auto& a, const auto& c) {
+        return std::tie(std::get<0>(a), std::get<1>(a), std::get<2>(a)) < std::tie(std::get<0>(c), std::get<1>(c), std::get<2>(c));
+    });
+    std::vector<RoadLine> out = in;
+    std::size_t k = 0;
+    while (k < inserts.size()) {
+        const std::uint32_t line = std::get<0>(inserts[k]);
+        const auto& src = in[line].pts;
+        std::vector<Pt> pts;
+        for (std::uint32_t j = 0; j < src.size(); ++j) {
+            pts.push_back(src[j]);
+            while (k < inserts.size() && std::get<0>(inserts[k]) == line && std::get<1>(inserts[k]) == j)
+                pts.push_back(std::get<3>(inserts[k++]));
+        }
+        out[line].pts = std::move(pts);
+    }
+    return out;
+}
+
+struct UnionFind {
+    std::vector<std::uint32_t> parent;
+    explicit UnionFind(std::size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0u); }
+    std::uint32_t find(std::uint32_t x) {
+        while (parent[x] != x) x = parent[x] = parent[parent[x]];
+        return x;
+    }
+    void unite(std::uint32_t a, std::uint32_t b) {
+        a = find(a), b = find(b);
+        if (a != b) parent[std::max(a, b)] = std::min(a, b);
+    }
+};
+
+}  // namespace
+
+RoadGraph build_road_graph(const RoadLines& input, const GraphBuildOptions& options) {
+    if (!(options.tolerance > 0)) throw UsageError("the node tolerance must be positive");
+    const double tol = options.tolerance;
+    std::vector<RoadLine> noded = options.split_crossings ? split_at_crossings(input.lines, tol) : std::vector<RoadLine>{};
+    const std::vector<RoadLine>& lines = options.split_crossings ? noded : input.lines;
+
+    RoadGraph g;
+    g.m_crs = input.crs;
+    // Class ids in sorted name order (deterministic).
+    std::map<std::string, std::uint16_t> class_ids;
+    for (const auto& l : lines) class_ids.emplace(l.cls, 0);
+    for (auto& [name, id] : class_ids) {
+        id = static_cast<std::uint16_t>(g.m_class_names.size());
+        g.m_class_names.push_back(name);
+    }
+
+    // Cleaned vertex runs: consecutive vertices on the same tolerance cell collapse.
+    std::vector<std::vector<Pt>> clean(lines.size());
+    std::size_t total_vertices = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        for (const Pt& p : lines[i].pts)
+            if (clean[i].empty() || key_of(clean[i].back(), tol) != key_of(p, tol)) clean[i].push_back(p);
+        if (clean[i].size() < 2) clean[i].clear();
+        total_vertices += clean[i].size();
+    }
+    // Group equal keys: a vertex is a node when shared or a line end.
+    struct Item {
+        Key key;
+        std::uint32_t line, index;
+    };
+    std::vector<Item> items;
+    items.reserve(total_vertices);
+    for (std::uint32_t i = 0; i < clean.size(); ++i)
+        for (std::uint32_t j = 0; j < clean[i].size(); ++j) items.push_back({key_of(clean[i][j], tol), i, j});
+    std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+        return std::tie(a.key, a.line, a.index) < std::tie(b.key, b.line, b.index);
+    });
+    std::vector<std::vector<std::uint32_t>> node_of(clean.size());
+    for (std::size_t i = 0; i < clean.size(); ++i) node_of[i].assign(clean[i].size(), UINT32_MAX);
+    for (std::size_t a = 0; a < items.size();) {
+        std::size_t b = a + 1;
+        while (b < items.size() && items[b].key == items[a].key) ++b;
+        bool is_node = b - a >= 2;
+        for (std::size_t k = a; k < b && !is_node; ++k)
+            is_node = items[k].index == 0 || items[k].index + 1 == clean[items[k].line].size();
+        if (is_node) {
+            const auto id = static_cast<std::uint32_t>(g.m_node_pts.size());
+            g.m_node_pts.push_back(clean[items[a].line][items[a].index]);
+            for (std::size_t k = a; k < b; ++k) node_of[items[k].line][items[k].index] = id;
+        }
+        a = b;
+    }
+    items = {};
+
+    // Edges: cut each line at its node vertices.
+    for (std::uint32_t i = 0; i < clean.size(); ++i) {
+        const auto& pts = clean[i];
+        if (pts.empty()) continue;
+        const std::uint8_t dir = lines[i].oneway > 0 ? 1 : lines[i].oneway < 0 ? 2 : 3;
+        std::size_t start = 0;
+        for (std::size_t j = 1; j < pts.size(); ++j) {
+            if (node_of[i][j] == UINT32_MAX) continue;
+            GraphEdge e;
+            e.from = node_of[i][start];
+            e.to = node_of[i][j];
+            e.geom_begin = static_cast<std::uint32_t>(g.m_vertices.size());
+            double cum = 0;
+            for (std::size_t k = start; k <= j; ++k) {
+                if (k > start) cum += std::hypot(pts[k].x - pts[k - 1].x, pts[k].y - pts[k - 1].y);
+                g.m_vertices.push_back(pts[k]);
+                g.m_vertex_cum.push_back(cum);
+            }
+            e.geom_end = static_cast<std::uint32_t>(g.m_vertices.size());
+            e.length = cum;
+            e.cls = class_ids[lines[i].cls];
+            e.dir = dir;
+            g.m_edges.push_back(e);
+            start = j;
+        }
+    }
+
+    // CSR arcs.
+    const std::size_t n = g.m_node_pts.size();
+    g.m_offsets.assign(n + 1, 0);
+    g.m_degree.assign(n, 0);
+    for (const auto& e : g.m_edges) {
+        if (e.dir & 1) ++g.m_offsets[e.from + 1];
+        if (e.dir & 2) ++g.m_offsets[e.to + 1];
+        ++g.m_degree[e.from];
+        ++g.m_degree[e.to];
+    }
+    for (std::size_t v = 0; v < n; ++v) g.m_offsets[v + 1] += g.m_offsets[v];
+    g.m_arc_target.resize(g.m_offsets[n]);
+    g.m_arc_edge.resize(g.m_offsets[n]);
+    g.m_arc_cost.resize(g.m_offsets[n]);
+    std::vector<std::uint32_t> fill(g.m_offsets.begin(), g.m_offsets.end() - 1);
+    for (std::uint32_t ei = 0; ei < g.m_edges.size(); ++ei) {
+        const auto& e = g.m_edges[ei];
+        if (e.dir & 1) {
+            const auto a = fill[e.from]++;
+            g.m_arc_target[a] = e.to, g.m_arc_edge[a] = ei, g.m_arc_cost[a] = e.length;
+        }
+        if (e.dir & 2) {
+            const auto a = fill[e.to]++;
+            g.m_arc_target[a] = e.from, g.m_arc_edge[a] = ei, g.m_arc_cost[a] = e.length;
+        }
+    }
+
+    // Weakly connected components, renumbered by size (largest first).
+    UnionFind uf(n);
+    for (const auto& e : g.m_edges) uf.unite(e.from, e.to);
+    std::vector<std::size_t> size_of_root(n, 0);
+    for (std::uint32_t v = 0; v < n; ++v) ++size_of_root[uf.find(v)];
+    std::vector<std::uint32_t> roots;
+    for (std::uint32_t v = 0; v < n; ++v)
+        if (uf.find(v) == v) roots.push_back(v);
+    std::stable_sort(roots.begin(), roots.end(), [&](auto a, auto b) { return size_of_root[a] > size_of_root[b]; });
+    std::vector<std::uint32_t> rank(n, 0);
+    for (std::uint32_t r = 0; r < roots.size(); ++r) {
+        rank[roots[r]] = r;
+        g.m_component_sizes.push_back(size_of_root[roots[r]]);
+    }
+    g.m_component.resize(n);
+    for (std::uint32_t v = 0; v < n; ++v) g.m_component[v] = rank[uf.find(v)];
+    return g;
+}
+
+NetworkSummary summarize(const RoadGraph& g) {
+    NetworkSummary s;
+    s.nodes = g.node_count();
+    s.edges = g.edge_count();
+    s.arcs = g.arc_count();
+    s.components = g.component_count();
+    s.largest_component_nodes = s.components ? g.component_sizes()[0] : 0;
+    s.largest_component_share = s.nodes ? static_cast<double>(s.largest_component_nodes) / static_cast<double>(s.nodes) : 0;
+    std::vector<double> by_class(g.class_names().size(), 0.0);
+    double largest_len = 0;
+    for (std::uint32_t e = 0; e < g.edge_count(); ++e) {
+        const auto& ed = g.edge(e);
+        s.total_length_m += ed.length;
+        by_class[ed.cls] += ed.length;
+        if (g.edge_component(e) == 0) largest_len += ed.length;
+    }
+    s.largest_component_length_share = s.total_length_m > 0 ? largest_len / s.total_length_m : 0;
+    for (std::size_t c = 0; c < by_class.size(); ++c) s.length_by_class_m.emplace_back(g.class_names()[c], by_class[c]);
+    std::stable_sort(s.length_by_class_m.begin(), s.length_by_class_m.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    for (std::uint32_t v = 0; v < g.node_count(); ++v) {
+        if (g.degree(v) >= 3) ++s.intersections;
+        if (g.degree(v) == 1) ++s.dead_ends;
+    }
+    return s;
+}
+
+}  // namespace citycheck::spatial

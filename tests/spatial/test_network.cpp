@@ -1,0 +1,366 @@
+// Road graph, snapping, multi-source search and coverage on small networks written as text.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <numbers>
+#include <sstream>
+
+#include <tbb/global_control.h>
+
+#include <citycheck/core/error.hpp>
+
+#include <citycheck/spatial/coverage.hpp>
+#include <citycheck/spatial/network_search.hpp>
+#include <citycheck/spatial/road_density.hpp>
+#include <citycheck/spatial/road_graph.hpp>
+
+#include "test_support.hpp"
+
+using namespace citycheck::spatial;
+
+namespace {
+
+// "cls[ bridge][ layer=N][ oneway]: x y, x y, ..." one line per road.
+RoadLines parse_network(const std::string& text) {
+    RoadLines r;
+    r.crs = Crs::from_epsg(32632);
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+        const auto colon = line.find(':');
+        if (colon == std::string::npos) continue;
+        RoadLine l;
+        std::istringstream head(line.substr(0, colon));
+        head >> l.cls;
+        std::string flag;
+        while (head >> flag) {
+            if (flag == "bridge") l.bridge = true;
+            else if (flag == "tunnel") l.tunnel = true;
+            else if (flag == "oneway") l.oneway = 1;
+            else if (flag.rfind("layer=", 0) == 0) l.layer = std::stoi(flag.substr(6));
+        }
+        std::istringstream pts(line.substr(colon + 1));
+        std::string pt;
+        while (std::getline(pts, pt, ',')) {
+            std::istringstream xy(pt);
+            Pt p;
+            xy >> p.x >> p.y;
+            l.pts.push_back(p);
+        }
+        r.lines.push_back(std::move(l));
+    }
+    return r;
+}
+
+std::uint32_t node_at(const RoadGraph& g, Pt p) {
+    for (std::uint32_t v = 0; v < g.node_count(); ++v)
+        if (std::hypot(g.node_point(v).x - p.x, g.node_point(v).y - p.y) < 1e-6) return v;
+    ADD_FAILURE() << "no node at " << p.x << "," << p.y;
+    return 0;
+}
+
+Facility point_facility(double x, double y, double reach, std::int64_t fid = 0) {
+    Facility f;
+    f.fid = fid;
+    f.point = {x, y};
+    f.reach = reach;
+    return f;
+}
+
+PolygonSet square(double x0, double y0, double x1, double y1) {
+    PolygonSet p;
+    p.part_begin = {0};
+    p.rings = {{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}}};
+    return p;
+}
+
+// A plus-shaped network: centre (0,0), arms of 1000 m; plus a loop road from (1000,0) to (0,1000).
+const char* kPlus = R"(
+residential: -1000 0, 0 0, 1000 0
+residential: 0 -1000, 0 0, 0 1000
+footway: 1000 0, 1000 1000, 0 1000
+)";
+
+}  // namespace
+
+TEST(OtherTags, ParsesHstoreString) {
+    Tags t;
+    parse_other_tags(R"("bridge"=>"yes","name:zh"=>"长安街","note"=>"a \"quoted\" => thing","layer"=>"1")", t);
+    ASSERT_NE(t.get("bridge"), nullptr);
+    EXPECT_EQ(*t.get("bridge"), "yes");
+    EXPECT_EQ(*t.get("name:zh"), "长安街");
+    EXPECT_EQ(*t.get("note"), "a \"quoted\" => thing");
+    EXPECT_EQ(*t.get("layer"), "1");
+    EXPECT_EQ(t.get("tunnel"), nullptr);
+}
+
+TEST(ModeProfile, WalkFollowsOsmnx123) {
+    const auto walk = mode_profile("walk");
+    auto tags = [](std::initializer_list<std::pair<const char*, const char*>> kv) {
+        Tags t;
+        for (auto [k, v] : kv) t.set(k, v);
+        return t;
+    };
+    EXPECT_TRUE(walk.allows(tags({{"highway", "footway"}})));
+    EXPECT_TRUE(walk.allows(tags({{"highway", "trunk"}})));  // OSMnx 1.2.3 keeps trunk for walking
+    EXPECT_TRUE(walk.allows(tags({{"highway", "steps"}})));
+    EXPECT_FALSE(walk.allows(tags({{"highway", "motorway_link"}})));
+    EXPECT_FALSE(walk.allows(tags({{"highway", "cycleway"}})));
+    EXPECT_FALSE(walk.allows(tags({{"highway", "residential"}, {"foot", "no"}})));
+    EXPECT_FALSE(walk.allows(tags({{"highway", "service"}, {"access", "private"}})));
+    EXPECT_FALSE(walk.allows(tags({{"highway", "pedestrian"}, {"area", "yes"}})));
+    const auto drive = mode_profile("drive");
+    EXPECT_FALSE(drive.allows(tags({{"highway", "footway"}})));
+    EXPECT_FALSE(drive.allows(tags({{"highway", "service"}})));
+    EXPECT_TRUE(drive.allows(tags({{"highway", "primary"}})));
+    EXPECT_EQ(oneway_direction(drive, tags({{"highway", "primary"}, {"oneway", "yes"}})), 1);
+    EXPECT_EQ(oneway_direction(walk, tags({{"highway", "primary"}, {"oneway", "yes"}})), 0);
+    EXPECT_THROW(mode_profile("teleport"), citycheck::UsageError);
+}
+
+TEST(ClassMapping, MapsDropsAndDefaults) {
+    citycheck::test::TempDir dir;
+    {
+        std::ofstream f(dir / "map.txt");
+        f << "# comment\n主干路,primary\n次干路,secondary\n内部道路,-\n*,residential\n";
+    }
+    const auto m = ClassMapping::load((dir / "map.txt").string());
+    EXPECT_EQ(m.map("主干路").value(), "primary");
+    EXPECT_FALSE(m.map("内部道路").has_value());
+    EXPECT_EQ(m.map("支路").value(), "residential");
+}
+
+TEST(RoadGraph, NodesAtSharedVerticesAndLengths) {
+    const auto g = build_road_graph(parse_network(kPlus));
+    EXPECT_EQ(g.node_count(), 5u);  // centre and 4 arm ends; the footway's bend (1000,1000) is not shared
+    EXPECT_EQ(g.edge_count(), 5u);  // 4 arms and the footway
+    const auto s = summarize(g);
+    EXPECT_NEAR(s.total_length_m, 4000 + 2000, 1e-9);
+    EXPECT_EQ(s.components, 1u);
+    EXPECT_EQ(s.intersections, 1u);  // the centre; the arm ends joined by the footway have degree 2
+}
+
+TEST(RoadGraph, DistancesAndReachEndingInsideAnEdge) {
+    const auto g = build_road_graph(parse_network(kPlus));
+    EdgeIndex index(g, 100);
+    const auto pos = index.nearest({-1000, 5}, 50);  // the west end
+    ASSERT_TRUE(pos);
+    EXPECT_NEAR(pos->access, 5, 1e-9);
+    SearchWorkspace ws;
+    const Source src{*pos, 0, 7};
+    multi_source_search(g, std::span(&src, 1), 1e9, ws);
+    EXPECT_NEAR(ws.distance(node_at(g, {0, 0})), 1000, 1e-9);
+    EXPECT_NEAR(ws.distance(node_at(g, {0, 1000})), 2000, 1e-9);
+    EXPECT_EQ(ws.label(node_at(g, {0, 1000})), 7u);
+    // The footway's bend: 3000 m via the centre and either arm end.
+    EXPECT_NEAR(distance_to(g, ws, *index.nearest({1000, 1000}, 1)).distance, 3000, 1e-9);
+    // A point 300 m up the north arm, 20 m off the road.
+    const auto q = index.nearest({20, 300}, 50);
+    ASSERT_TRUE(q);
+    EXPECT_NEAR(distance_to(g, ws, *q).distance, 1300, 1e-9);
+    // With a cut-off of 1250 the search stops inside the north arm: 1300 is beyond, 1200 within.
+    multi_source_search(g, std::span(&src, 1), 1250, ws);
+    EXPECT_NEAR(distance_to(g, ws, *index.nearest({0, 200}, 50)).distance, 1200, 1e-9);
+    EXPECT_GT(distance_to(g, ws, *q).distance, 1250);
+}
+
+TEST(RoadGraph, SameEdgeSourceAndDemand) {
+    const auto g = build_road_graph(parse_network("residential: 0 0, 1000 0\n"));
+    EdgeIndex index(g, 100);
+    const Source src{*index.nearest({400, 0}, 10), 0, 0};
+    SearchWorkspace ws;
+    multi_source_search(g, std::span(&src, 1), 150, ws);  // neither end is within 150 m
+    EXPECT_EQ(ws.touched().size(), 0u);
+    EXPECT_NEAR(distance_to(g, ws, *index.nearest({520, 3}, 10)).distance, 120, 1e-9);
+    EXPECT_NEAR(distance_to(g, ws, *index.nearest({300, 0}, 10)).distance, 100, 1e-9);
+}
+
+TEST(RoadGraph, OnewayRespected) {
+    const auto g = build_road_graph(parse_network("primary oneway: 0 0, 1000 0\nprimary: 1000 0, 1000 1000, 0 1000, 0 0\n"));
+    EdgeIndex index(g, 100);
+    SearchWorkspace ws;
+    const Source src{*index.nearest({0, 0}, 1), 0, 0};
+    multi_source_search(g, std::span(&src, 1), 1e9, ws);
+    EXPECT_NEAR(ws.distance(node_at(g, {1000, 0})), 1000, 1e-9);
+    const Source back{*index.nearest({1000, 0}, 1), 0, 0};
+    multi_source_search(g, std::span(&back, 1), 1e9, ws);
+    EXPECT_NEAR(ws.distance(node_at(g, {0, 0})), 3000, 1e-9);  // the long way round
+}
+
+TEST(RoadGraph, BridgeCrossingDoesNotConnect) {
+    // Two roads crossing at (500,500) without a shared vertex; the second is a bridge.
+    const char* text = "residential: 0 500, 1000 500\nresidential bridge layer=1: 500 0, 500 1000\n";
+    GraphBuildOptions split;
+    split.split_crossings = true;
+    const auto bridged = build_road_graph(parse_network(text), split);
+    EXPECT_EQ(bridged.component_count(), 2u);
+    const auto plain = build_road_graph(parse_network("residential: 0 500, 1000 500\nresidential: 500 0, 500 1000\n"), split);
+    EXPECT_EQ(plain.component_count(), 1u);
+    EXPECT_EQ(plain.node_count(), 5u);
+    EXPECT_EQ(plain.edge_count(), 4u);
+    // Without split_crossings, nothing connects at the crossing.
+    EXPECT_EQ(build_road_graph(parse_network("residential: 0 500, 1000 500\nresidential: 500 0, 500 1000\n")).component_count(), 2u);
+    // A different layer alone also keeps them apart.
+    EXPECT_EQ(build_road_graph(parse_network("residential: 0 500, 1000 500\nresidential layer=-1: 500 0, 500 1000\n"), split)
+                  .component_count(), 2u);
+}
+
+TEST(Coverage, ParkWithTwoEntrancesCountsOnce) {
+    // A 100 m square park between x=400..500 on a straight road along y=0 (touching its south
+    // boundary), and a path entering from the north at x=450. Demand: two lines of cells.
+    const auto g = build_road_graph(parse_network("residential: 0 0, 2000 0\nfootway: 450 100, 450 1100\n"));
+    FacilitySet parks;
+    Facility park;
+    park.is_polygon = true;
+    park.polygon = square(400, 0, 500, 100);
+    park.area_m2 = park.polygon.area();
+    park.reach = 300;
+    park.fid = 42;
+    parks.items.push_back(park);
+    CoverageOptions opt;
+    opt.network = true;
+    opt.boundary_tolerance = 1;
+    opt.catchments = true;
+    opt.largest_component_only = false;  // the path is its own component; the park joins the two
+    EdgeIndex index(g, 100);
+    CoverageStats st;
+    const auto sources = facility_sources(g, index, parks, opt, 300, st);
+    ASSERT_GE(sources.size(), 2u);
+    for (const auto& s : sources) EXPECT_EQ(s.label, 0u);
+    // Demand: points on the road and on the path.
+    Demand d;
+    d.is_area = false;
+    d.cells = {{{100, 0}, 1, 0, -1},    // 300 m west of the park's corner (400,0): covered
+               {{50, 0}, 1, 0, -1},     // 350 m: not
+               {{450, 350}, 1, 0, -1},  // 250 m up the path from (450,100): covered
+               {{450, 450}, 1, 0, -1}}; // 350 m: not
+    const auto r = compute_coverage(parks, d, 1, &g, opt);
+    EXPECT_DOUBLE_EQ(r.zones[0].demand, 4);
+    EXPECT_DOUBLE_EQ(r.zones[0].covered, 2);
+    ASSERT_EQ(r.catchments.size(), 1u);
+    EXPECT_EQ(r.catchments[0].fid, 42);
+    EXPECT_DOUBLE_EQ(r.catchments[0].demand_within_reach, 2);
+    EXPECT_DOUBLE_EQ(r.catchments[0].demand_nearest, 2);
+}
+
+TEST(Coverage, TieredRadiiFromPolygonArea) {
+    const auto tiers = parse_reach_tiers("2000:300,5000:500");
+    ASSERT_EQ(tiers.size(), 2u);
+    EXPECT_EQ(tiers[0].min_area_m2, 5000);
+    // Euclidean: a large park (100x100 = 10,000 m² → 500 m) and a small one (50x50 = 2,500 m² → 300 m).
+    FacilitySet parks;
+    for (auto [poly, area] : {std::pair{square(0, 0, 100, 100), 10000.0}, std::pair{square(5000, 0, 5050, 50), 2500.0}}) {
+        Facility f;
+        f.is_polygon = true;
+        f.polygon = poly;
+        f.area_m2 = area;
+        f.reach = area >= 5000 ? 500 : 300;
+        parks.items.push_back(f);
+    }
+    Demand d;
+    d.is_area = false;
+    d.cells = {{{590, 50}, 1, 0, -1},    // 490 m from the large park: covered
+               {{620, 50}, 1, 0, -1},    // 520 m: not
+               {{5340, 25}, 1, 1, -1},   // 290 m from the small park: covered
+               {{5400, 25}, 1, 1, -1}};  // 350 m: not (would be with 500 m)
+    CoverageOptions opt;
+    opt.keep_distances = true;
+    const auto r = compute_coverage(parks, d, 2, nullptr, opt);
+    EXPECT_DOUBLE_EQ(r.zones[0].covered, 1);
+    EXPECT_DOUBLE_EQ(r.zones[1].covered, 1);
+    EXPECT_NEAR(r.distance[2], 290 + 200, 1e-4);  // effective distance: d + (max reach - own reach)
+
+    // The same on a network: one road y=-10 under both parks; tiers shift the sources.
+    const auto g = build_road_graph(parse_network("residential: -2000 -10, 8000 -10\n"));
+    opt.network = true;
+    opt.boundary_tolerance = 15;
+    d.cells = {{{590, -10}, 1, 0, -1}, {{620, -10}, 1, 0, -1}, {{5340, -10}, 1, 1, -1}, {{5400, -10}, 1, 1, -1}};
+    const auto rn = compute_coverage(parks, d, 2, &g, opt);
+    // Entrances are the closest points of the road to the boundary (legs of 10 m count).
+    EXPECT_DOUBLE_EQ(rn.zones[0].covered, 1);  // 490 + 10 = 500 <= 500
+    EXPECT_DOUBLE_EQ(rn.zones[1].covered, 1);  // 290 + 10 <= 300
+}
+
+TEST(Coverage, EuclideanDiscMatchesPiRSquared) {
+    ZoneSet zones;
+    zones.ids = {"z"};
+    zones.polygons = {square(0, 0, 2000, 2000)};
+    zones.crs = Crs::from_epsg(32632);
+    FacilitySet f;
+    f.items.push_back(point_facility(1003.7, 998.1, 500));
+    const double exact = std::numbers::pi * 500 * 500;
+    double last_bound = 1e300;
+    for (double cell : {20.0, 10.0, 5.0}) {
+        const auto d = zone_area_demand(zones, cell);
+        const auto r = compute_coverage(f, d, 1, nullptr, {});
+        EXPECT_NEAR(r.zones[0].demand, 4e6, 1e-6);
+        const double err = std::abs(r.zones[0].covered - exact);
+        // Centre sampling misclassifies at most the cells the circle passes through.
+        const double bound = 2 * std::numbers::pi * 500 * cell * std::sqrt(2.0);
+        EXPECT_LT(err, bound / 4) << "cell " << cell;
+        EXPECT_LT(bound, last_bound);
+        last_bound = bound;
+    }
+}
+
+TEST(Coverage, ThreadInvariant) {
+    // A 20x20 grid of streets, 100 m apart, and facilities at some nodes; demand on a 7 m grid.
+    std::string text;
+    for (int i = 0; i <= 20; ++i) {
+        text += "residential: 0 " + std::to_string(i * 100) + ", 2000 " + std::to_string(i * 100) + "\n";
+        text += "residential: " + std::to_string(i * 100) + " 0, " + std::to_string(i * 100) + " 2000\n";
+    }
+    GraphBuildOptions split;
+    split.split_crossings = true;
+    const auto g = build_road_graph(parse_network(text), split);
+    EXPECT_EQ(g.node_count(), 21u * 21u);
+    ZoneSet zones;
+    zones.ids = {"a", "b"};
+    zones.polygons = {square(0, 0, 1000, 2000), square(1000, 0, 2000, 2000)};
+    zones.crs = Crs::from_epsg(32632);
+    const auto d = zone_area_demand(zones, 7);
+    FacilitySet f;
+    for (int k = 0; k < 6; ++k) f.items.push_back(point_facility(130.0 + 310 * k, 170.0 + 270 * k, 400, k));
+    CoverageOptions opt;
+    opt.network = true;
+    opt.catchments = true;
+    opt.keep_distances = true;
+    auto run = [&](int threads) {
+        tbb::global_control c(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+        return compute_coverage(f, d, 2, &g, opt);
+    };
+    const auto a = run(1), b = run(2);
+    ASSERT_EQ(a.zones.size(), b.zones.size());
+    for (std::size_t z = 0; z < a.zones.size(); ++z) {
+        EXPECT_EQ(a.zones[z].covered, b.zones[z].covered);
+        EXPECT_EQ(a.zones[z].demand, b.zones[z].demand);
+    }
+    EXPECT_EQ(a.distance, b.distance);
+    for (std::size_t k = 0; k < a.catchments.size(); ++k) {
+        EXPECT_EQ(a.catchments[k].demand_within_reach, b.catchments[k].demand_within_reach);
+        EXPECT_EQ(a.catchments[k].demand_nearest, b.catchments[k].demand_nearest);
+    }
+    EXPECT_GT(a.zones[0].covered, 0);
+    EXPECT_LT(a.zones[0].covered, a.zones[0].demand);
+    // Sum of nearest-facility demand equals covered demand.
+    double nearest = 0;
+    for (const auto& c : a.catchments) nearest += c.demand_nearest;
+    EXPECT_NEAR(nearest, a.zones[0].covered + a.zones[1].covered, 1e-6);
+}
+
+TEST(RoadDensity, ClipsToZonesAndCountsIntersections) {
+    const auto lines = parse_network(kPlus);
+    const auto g = build_road_graph(lines);
+    ZoneSet zones;
+    zones.ids = {"ne", "all"};
+    zones.polygons = {square(0, 0, 1000, 1000), square(-1000, -1000, 1000, 1000)};
+    zones.crs = lines.crs;
+    const auto r = road_density(lines, g, zones);
+    ASSERT_EQ(r.classes.size(), 2u);  // footway, residential
+    // NE square: boundary roads count (the arms and the footway lie on its edges: GEOS keeps boundary lines).
+    EXPECT_NEAR(r.zones[1].area_km2, 4.0, 1e-9);
+    EXPECT_NEAR(r.zones[1].length_km, 6.0, 1e-9);
+    EXPECT_NEAR(r.zones[1].density(), 1.5, 1e-9);
+    EXPECT_EQ(r.zones[1].intersections, 1u);
+}
