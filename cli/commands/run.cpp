@@ -1,0 +1,54 @@
+// citycheck run healthcheck.yaml [--keep-going] [--out DIR] [--csv-bom]
+#include "command_registry.hpp"
+
+#include <iostream>
+#include <memory>
+
+#include <citycheck/core/error.hpp>
+#include <citycheck/core/log.hpp>
+#include <citycheck/engine/runner.hpp>
+#include <citycheck/engine/validate.hpp>
+
+namespace citycheck::cli {
+
+namespace {
+void add_run_command(CLI::App& app, CliContext& ctx) {
+    struct Options {
+        std::string file;
+        bool keep_going = false;
+        std::string out;
+        bool csv_bom = false;
+    };
+    auto opts = std::make_shared<Options>();
+    auto* cmd = app.add_subcommand("run", "Compute, roll up and score every indicator of a healthcheck.yaml for every zone at every level");
+    cmd->add_option("FILE", opts->file, "The health-check file (healthcheck.yaml)")->required();
+    cmd->add_flag("--keep-going", opts->keep_going, "Mark failing indicators failed and finish (exit 5) instead of stopping");
+    cmd->add_option("--out", opts->out, "Output folder (default: outputs.dir of the file, else out/ beside it)");
+    cmd->add_flag("--csv-bom", opts->csv_bom, "Start CSV files with a UTF-8 BOM (for spreadsheet programs)");
+    cmd->callback([opts, &ctx] {
+        ctx.action = [opts, &ctx] {
+            const auto parsed = engine::parse_healthcheck(opts->file);
+            parsed.issues.throw_if_errors(opts->file);
+            for (const auto& w : parsed.issues.warnings()) log::warning(w.to_string());
+            engine::RunOptions ro;
+            ro.keep_going = opts->keep_going;
+            if (!opts->out.empty()) ro.out_dir = opts->out;
+            if (opts->csv_bom) ro.csv_bom = true;
+            ro.progress = ctx.progress();
+            const auto result = engine::run_healthcheck(parsed.config, ro);
+            for (const auto& w : result.warnings) log::warning(w);
+            for (const auto& f : result.files) std::cout << f.string() << '\n';
+            if (result.failed > 0) {
+                std::cerr << result.failed << " indicator(s) failed; see provenance.json and the warnings above\n";
+                return exit_code(ErrorCode::partial);
+            }
+            return 0;
+        };
+    });
+}
+
+const CommandRegistration registration(510, "run", add_run_command);
+
+}  // namespace
+
+}  // namespace citycheck::cli
