@@ -7,6 +7,10 @@ shift || true
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  # Paths relative to the checkout, so clones in other folders share the cache.
+  export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
+fi
 cmake -S "$root" -B "$build" "${generator[@]}" "${launcher[@]}" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
 cmake --build "$build" -j"${CITYCHECK_JOBS:-2}"

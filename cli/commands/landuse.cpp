@@ -12,19 +12,12 @@
 #include <citycheck/spatial/gdal.hpp>
 #include <citycheck/spatial/landuse_output.hpp>
 #include <citycheck/spatial/overlay.hpp>
+#include <citycheck/core/text.hpp>
 
 namespace citycheck::cli {
 
 namespace {
 
-std::vector<std::string> split_list(const std::string& text) {
-    std::vector<std::string> out;
-    std::stringstream ss(text);
-    std::string item;
-    while (std::getline(ss, item, ','))
-        if (!item.empty()) out.push_back(item);
-    return out;
-}
 
 void add_landuse_command(CLI::App& app, CliContext& ctx) {
     struct Options {

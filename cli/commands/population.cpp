@@ -9,18 +9,11 @@
 #include <citycheck/core/error.hpp>
 #include <citycheck/core/log.hpp>
 #include <citycheck/engine/population.hpp>
+#include <citycheck/core/text.hpp>
 
 namespace citycheck::cli {
 
 namespace {
-std::vector<std::string> split_codes(const std::string& text) {
-    std::vector<std::string> out;
-    std::stringstream ss(text);
-    std::string item;
-    while (std::getline(ss, item, ','))
-        if (!item.empty()) out.push_back(item);
-    return out;
-}
 
 void add_population_command(CLI::App& app, CliContext& ctx) {
     struct Options {
@@ -84,8 +77,8 @@ void add_population_command(CLI::App& app, CliContext& ctx) {
             with_layer(o->rq.landuse_path, o->landuse_layer);
             o->rq.coords = spatial::parse_coord_system(o->coords);
             o->rq.zones_coords = spatial::parse_coord_system(o->zones_coords);
-            o->rq.residential_codes = split_codes(o->residential);
-            if (!o->construction_codes.empty()) o->rq.construction_codes = split_codes(o->construction_codes);
+            o->rq.residential_codes = split_list(o->residential);
+            if (!o->construction_codes.empty()) o->rq.construction_codes = split_list(o->construction_codes);
             if (!o->calibration_out.empty() && o->rq.calibrate_path.empty())
                 throw UsageError("--calibration-out needs --calibrate-to");
             const auto result = engine::build_population(o->rq, ctx.progress());

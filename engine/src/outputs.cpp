@@ -3,6 +3,7 @@
 #include <citycheck/core/error.hpp>
 #include <citycheck/engine/runner.hpp>
 #include <citycheck/spatial/gdal.hpp>
+#include <citycheck/core/text.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -25,12 +26,6 @@ std::string opt(const std::optional<double>& v) { return v ? num(*v) : ""; }
 nlohmann::json jnum(double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); }
 nlohmann::json jopt(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
 
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
 
 std::string problems_text(const ZoneScore& s) {
     std::string out;

@@ -15,6 +15,7 @@
 #include <citycheck/core/log.hpp>
 #include <citycheck/spatial/feature_read.hpp>
 #include <citycheck/spatial/gdal.hpp>
+#include <citycheck/core/text.hpp>
 
 namespace citycheck::engine {
 namespace {
@@ -271,12 +272,6 @@ PopulationResult build_population(const PopulationRequest& rq, const Progress& p
 }
 
 namespace {
-std::string csv_quote(const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-}
 
 template <class WriteBody>
 void write_csv(const std::string& path, const WriteBody& body) {
@@ -299,7 +294,7 @@ void write_population_table(const PopulationResult& r, const std::string& path) 
         f << "zone_id,population,area_km2,density_per_km2,area_above_threshold_km2\n";
         for (std::size_t i = 0; i < r.zones.size(); ++i) {
             const auto& z = r.zones[i];
-            f << csv_quote(r.zone_ids[i]) << fmt::format(",{:.3f},{:.6f},{:.3f},{:.6f}\n", z.population, z.area_km2,
+            f << csv_field(r.zone_ids[i]) << fmt::format(",{:.3f},{:.6f},{:.3f},{:.6f}\n", z.population, z.area_km2,
                                                           z.density_per_km2, z.area_above_threshold_km2);
         }
     });
@@ -309,7 +304,7 @@ void write_calibration_table(const raster::Calibration& c, const std::string& pa
     write_csv(path, [&](std::ofstream& f) {
         f << "zone_id,census,heat,points,factor,areal_fallback\n";
         for (const auto& r : c.rows)
-            f << csv_quote(r.zone_id)
+            f << csv_field(r.zone_id)
               << fmt::format(",{},{},{},{},{}\n", r.census, r.heat, r.points, r.factor, r.areal_fallback ? "yes" : "no");
     });
 }

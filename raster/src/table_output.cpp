@@ -2,6 +2,7 @@
 #include <citycheck/core/error.hpp>
 #include <citycheck/raster/table_output.hpp>
 #include <citycheck/spatial/gdal.hpp>
+#include <citycheck/core/text.hpp>
 
 #include <charconv>
 #include <cmath>
@@ -11,15 +12,6 @@ namespace citycheck::raster {
 
 namespace {
 
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + '"';
-}
 
 std::string number(double v) {
     if (std::isnan(v)) return "";

@@ -4,6 +4,7 @@
 #include <citycheck/spatial/gdal.hpp>
 #include <citycheck/spatial/geos.hpp>
 #include <citycheck/spatial/landuse_output.hpp>
+#include <citycheck/core/text.hpp>
 
 #include <cctype>
 #include <fstream>
@@ -17,15 +18,6 @@ namespace {
 
 double pct(double a, double whole) { return whole > 0 ? 100.0 * a / whole : 0.0; }
 
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
 
 // One value column of the wide layout.
 struct Column {
