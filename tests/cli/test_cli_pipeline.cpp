@@ -16,10 +16,10 @@ std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
 
 const std::string STUB = R"(  - id: shop_coverage
     name: {zh: 商店覆盖率, en: Shop coverage}
-    unit: percent
-    primitive: coverage
-    params: {facilities: shops, reach_m: 300}
-)";
+    unit: km2
+    primitive: share_above
+    params: {population: population, threshold_per_km2: 15000, classes: {regex: "("}}
+)";  // fails at compute time with a UsageError (an invalid regex), whatever primitives are wired
 }  // namespace
 
 TEST(CliPipelineTest, ListJsonParsesAndMarkdownSplitWritesPages) {
@@ -79,7 +79,7 @@ TEST(CliPipelineTest, KeepGoingExitsFiveAndWithoutItNothingIsWritten) {
     std::ofstream(tmp / "healthcheck.yaml") << ct::synthetic_healthcheck(STUB);
     auto r = ct::run_citycheck("-q run " + q(tmp / "healthcheck.yaml"));
     EXPECT_EQ(r.exit_code, 2) << r.err;
-    EXPECT_NE(r.err.find("primitive 'coverage' is not available in this build yet"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("invalid classes regex"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(tmp / "out"));
     r = ct::run_citycheck("-q run " + q(tmp / "healthcheck.yaml") + " --keep-going");
     EXPECT_EQ(r.exit_code, 5) << r.err;

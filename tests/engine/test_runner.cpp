@@ -25,10 +25,10 @@ HealthCheckConfig config_in(const ct::TempDir& tmp, const std::string& extra = "
 
 const std::string STUB_INDICATOR = R"(  - id: shop_coverage
     name: {zh: 商店覆盖率, en: Shop coverage}
-    unit: percent
-    primitive: coverage
-    params: {facilities: shops, reach_m: 300}
-)";
+    unit: km2
+    primitive: share_above
+    params: {population: population, threshold_per_km2: 15000, classes: {regex: "("}}
+)";  // fails at compute time with a UsageError (an invalid regex), whatever primitives are wired
 
 // An adapter the way a primitive branch would wire in: an extensive quantity (persons).
 class FakePopulation : public Primitive {
@@ -93,7 +93,7 @@ TEST(RunnerTest, KeepGoingMarksTheFailedIndicatorAndFinishes) {
     const auto* res = r.table.find("shop_coverage");
     ASSERT_TRUE(res);
     EXPECT_EQ(res->state, IndicatorState::failed);
-    EXPECT_NE(res->failure.find("primitive 'coverage' is not available in this build yet"), std::string::npos) << res->failure;
+    EXPECT_NE(res->failure.find("invalid classes regex"), std::string::npos) << res->failure;
     EXPECT_DOUBLE_EQ(r.table.find("shop_density")->levels[0][0].value, 1.0);  // the others are intact
     const auto prov = nlohmann::json::parse(ct::read_file(tmp / "out" / "provenance.json"));
     EXPECT_EQ(prov["failed_indicators"], 1);

@@ -4,6 +4,9 @@
 
 namespace citycheck::engine {
 
+std::unique_ptr<Primitive> make_length_density_primitive();
+std::unique_ptr<Primitive> make_coverage_primitive();
+std::unique_ptr<Primitive> make_share_above_primitive();
 std::unique_ptr<Primitive> make_point_density_primitive();
 std::unique_ptr<Primitive> make_expression_primitive();
 std::unique_ptr<Primitive> make_per_capita_primitive();
@@ -15,9 +18,9 @@ void register_builtin_primitives(PrimitiveRegistry& r) {
     // Stubs until the primitives' branches are merged; each fails with a clear message.
     r.add(std::make_unique<UnavailablePrimitive>("zonal", "the raster zonal / green-coverage work"));
     r.add(std::make_unique<UnavailablePrimitive>("area_share", "the land-survey overlay work"));
-    r.add(std::make_unique<UnavailablePrimitive>("length_density", "the network work (spatial::density)"));
-    r.add(std::make_unique<UnavailablePrimitive>("coverage", "the network coverage work"));
-    r.add(std::make_unique<UnavailablePrimitive>("share_above", "the population work"));
+    r.add(make_length_density_primitive());
+    r.add(make_coverage_primitive());
+    r.add(make_share_above_primitive());
 }
 
 }  // namespace citycheck::engine

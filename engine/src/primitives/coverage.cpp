@@ -1,0 +1,95 @@
+// coverage: the share of demand (zone land, demand polygons such as residential land, or a
+// population raster) within reach of facilities, by straight-line or network distance
+// (公园绿地服务半径覆盖率, 15-minute life-circle coverage, SDG 11.2.1, 消防救援5分钟可达).
+// Numerator = covered demand, denominator = total demand per finest zone (m² or persons).
+// The road graph is built once per (dataset, mode) per run and shared (network_inputs.hpp).
+#include "network_inputs.hpp"
+
+#include <algorithm>
+
+#include <citycheck/core/error.hpp>
+#include <citycheck/raster/demand_cells.hpp>
+
+namespace citycheck::engine {
+
+namespace {
+constexpr double DEMAND_CELL_M = 10;  // demand grid; exact coverage fractions at zone/polygon edges
+
+double default_speed_m_per_min(const std::string& mode) {
+    if (mode == "walk") return 60;    // 3.6 km/h, INDICATORS.md (unconfirmed)
+    if (mode == "bike") return 250;   // 15 km/h
+    return 500;                       // drive: 30 km/h
+}
+
+class Coverage : public Primitive {
+  public:
+    std::string name() const override { return "coverage"; }
+
+    ZoneValues compute(const IndicatorSpec& spec, const RunContext& ctx) const override {
+        const auto& p = spec.params;
+        const bool network = p.value("metric", std::string("euclidean")) == "network";
+        const std::string mode = p.value("mode", std::string("walk"));
+        ZoneValues out;
+
+        double reach = p.value("reach_m", 0.0);
+        std::vector<spatial::ReachTier> tiers;
+        if (p.contains("reach_by_area")) {
+            for (const auto& t : p["reach_by_area"])
+                tiers.push_back({t.at("min_m2").get<double>(), t.at("reach_m").get<double>()});
+            std::sort(tiers.begin(), tiers.end(), [](const auto& a, const auto& b) { return a.min_area_m2 > b.min_area_m2; });
+            // Point facilities have no area: they take the tier starting at 0 m², if any.
+            for (const auto& t : tiers)
+                if (t.min_area_m2 <= 0) reach = t.reach_m;
+        }
+        if (p.contains("reach_min")) {
+            if (p.contains("speeds_kmh_by_class"))
+                out.warnings.push_back("speeds_kmh_by_class is not applied yet: one speed (speed_m_per_min or the mode's default) is used");
+            double speed = p.value("speed_m_per_min", 0.0);
+            if (speed <= 0) speed = default_speed_m_per_min(mode);
+            reach = p["reach_min"].get<double>() * speed;
+        }
+
+        const auto zones = shared_zone_polygons(ctx, p.value("within", std::string()));
+        const auto& fac_ds = ctx.dataset_param(spec, "facilities");
+        const auto facilities = spatial::read_facilities(fac_ds.path.string(), combined_where(fac_ds.where, p.value("where", std::string())),
+                                                         zones->crs, reach, tiers, fac_ds.layer);
+        if (facilities.below_smallest_tier > 0)
+            out.warnings.push_back(std::to_string(facilities.below_smallest_tier) + " facility polygons are smaller than the smallest tier and were dropped");
+
+        const std::string demand_kind = p.value("demand", std::string("zone_area"));
+        spatial::Demand demand;
+        if (demand_kind == "zone_area") {
+            demand = spatial::zone_area_demand(*zones, DEMAND_CELL_M, raster::exact_cell_discretiser());
+        } else {
+            const auto& dds = ctx.dataset_param(spec, "demand_dataset");
+            if (demand_kind == "polygons")
+                demand = spatial::polygon_demand(*zones, dds.path.string(), combined_where(dds.where, p.value("demand_where", std::string())),
+                                                 DEMAND_CELL_M, "", raster::exact_cell_discretiser());
+            else
+                demand = spatial::raster_demand(*zones, dds.path.string());
+        }
+
+        std::shared_ptr<const RoadNetwork> roads;
+        spatial::CoverageOptions options;
+        if (network) {
+            roads = shared_road_network(ctx, p.at("network").get<std::string>(), mode, p.value("class_field", std::string()), "");
+            options.network = true;
+        }
+        const auto result = spatial::compute_coverage(facilities, demand, zones->ids.size(), roads ? &roads->graph : nullptr, options, ctx.progress);
+        out.numerator.resize(result.zones.size());
+        out.denominator.resize(result.zones.size());
+        for (std::size_t i = 0; i < result.zones.size(); ++i) {
+            out.numerator[i] = result.zones[i].covered;
+            out.denominator[i] = result.zones[i].demand;
+        }
+        if (network && result.stats.facilities_unsnapped > 0)
+            out.warnings.push_back(std::to_string(result.stats.facilities_unsnapped) + " facilities are farther than " +
+                                   std::to_string(static_cast<int>(options.facility_snap_max)) + " m from the network and were ignored");
+        return out;
+    }
+};
+}  // namespace
+
+std::unique_ptr<Primitive> make_coverage_primitive() { return std::make_unique<Coverage>(); }
+
+}  // namespace citycheck::engine
