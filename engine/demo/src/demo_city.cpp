@@ -178,6 +178,7 @@ DemoOutput write_demo_city(const fs::path& dir, const DemoOptions& options, cons
     progress.report(0.5, "demo: image");
     write_image(model, t / "image.tif", progress.scaled(0.5, 0.9));
     write_population(model, t / "population.tif", progress.scaled(0.9, 0.98));
+    write_healthcheck(t / "healthcheck.yaml");
 
     const std::vector<std::string> datasets = {"zones.gpkg",   "landuse.gpkg",   "dltb_gbk.shp", "roads.gpkg",
                                                "parks.gpkg",   "facilities.gpkg", "image.tif",   "population.tif",
@@ -203,6 +204,7 @@ DemoOutput write_demo_city(const fs::path& dir, const DemoOptions& options, cons
     out.dir = dir;
     for (const auto& d : datasets) out.files.push_back(dir / d);
     out.files.push_back(dir / "demo-city.json");
+    out.files.push_back(dir / "healthcheck.yaml");
     return out;
 }
 

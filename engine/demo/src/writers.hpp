@@ -50,6 +50,8 @@ void write_zones(const CityModel& m, const std::filesystem::path& dir, const Sta
 // image.tif (4 bands, 10 m) and population.tif (100 m).
 void write_image(const CityModel& m, const std::filesystem::path& path, const Progress& progress);
 void write_population(const CityModel& m, const std::filesystem::path& path, const Progress& progress);
+// healthcheck.yaml (docs/examples/demo-healthcheck.yaml, paths relative to it).
+void write_healthcheck(const std::filesystem::path& path);
 
 // Shared helpers.
 std::string pooled_name(std::uint64_t seed, int level, int index);

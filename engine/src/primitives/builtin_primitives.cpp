@@ -1,5 +1,5 @@
 // Explicit registration of every primitive of this build (no static self-registration: it is
-// dropped by the linker in a static library). Wiring a real primitive = replacing its stub here.
+// dropped by the linker in a static library). A new primitive is one factory and one line here.
 #include <citycheck/engine/primitive.hpp>
 
 namespace citycheck::engine {
@@ -10,14 +10,15 @@ std::unique_ptr<Primitive> make_share_above_primitive();
 std::unique_ptr<Primitive> make_point_density_primitive();
 std::unique_ptr<Primitive> make_expression_primitive();
 std::unique_ptr<Primitive> make_per_capita_primitive();
+std::unique_ptr<Primitive> make_zonal_primitive();
+std::unique_ptr<Primitive> make_area_share_primitive();
 
 void register_builtin_primitives(PrimitiveRegistry& r) {
     r.add(make_point_density_primitive());
     r.add(make_expression_primitive());
     r.add(make_per_capita_primitive());
-    // Stubs until the primitives' branches are merged; each fails with a clear message.
-    r.add(std::make_unique<UnavailablePrimitive>("zonal", "the raster zonal / green-coverage work"));
-    r.add(std::make_unique<UnavailablePrimitive>("area_share", "the land-survey overlay work"));
+    r.add(make_zonal_primitive());
+    r.add(make_area_share_primitive());
     r.add(make_length_density_primitive());
     r.add(make_coverage_primitive());
     r.add(make_share_above_primitive());
