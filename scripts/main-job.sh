@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The main job on a demo city folder: until `citycheck run` exists, describe every dataset and run
-# the most complete computation available.
+# The main job on a demo city folder: describe the inputs, validate the health-check file, then run
+# the whole check (indicators at four levels, scores, outputs in DIR/out).
 set -euo pipefail
 cc="$1"
 demo="$2"
-for f in "$demo"/*; do
-  case "$f" in
-    *.tif|*.gpkg|*.shp|*.csv|*.geojson) echo "== $f"; "$cc" info "$f" ;;
-  esac
-done
+"$cc" info "$demo/zones.gpkg"
+"$cc" info "$demo/dltb_gbk.shp"
+"$cc" validate "$demo/healthcheck.yaml"
+"$cc" run "$demo/healthcheck.yaml"
+echo "results: $demo/out"
+ls "$demo/out"
