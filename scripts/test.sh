@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the whole test suite; exits non-zero on any failure.
-# With CI=true (or --sanitize) it also builds with ASan+UBSan and runs the unit tests under them.
+# With --sanitize it also builds with ASan+UBSan and runs the unit tests under them (not yet part of
+# CI: the pass has not been verified green on the whole suite; see the foundation issue's note).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 sanitize=0
-[ "${CI:-}" = "true" ] && sanitize=1
 [ "${1:-}" = "--sanitize" ] && sanitize=1
 werror=OFF
 [ "${CI:-}" = "true" ] && werror=ON
