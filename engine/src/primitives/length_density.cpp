@@ -31,12 +31,7 @@ std::shared_ptr<const LineSet> shared_lines(const RunContext& ctx, const std::st
         int class_idx = -1;
         if (!select.all()) {
             if (class_field.empty()) throw UsageError("length_density: `classes` needs `class_field`");
-            class_idx = opened.layer->GetLayerDefn()->GetFieldIndex(class_field.c_str());
-            if (class_idx < 0) {
-                auto c = where_ctx;
-                c.field = class_field;
-                throw InputError("the line layer has no field '" + class_field + "'; fix class_field", c);
-            }
+            class_idx = require_field(*opened.layer, class_field, where_ctx, "line", "class_field");
         }
         spatial::Transform t(opened.crs, ctx.zones.crs());
         spatial::GeosContext geos;

@@ -113,4 +113,13 @@ bool ClassFilter::matches(const std::string& code) const {
     return false;
 }
 
+int require_field(OGRLayer& layer, const std::string& field, const ErrorContext& where, const std::string& what,
+                  const std::string& param) {
+    const int idx = layer.GetLayerDefn()->GetFieldIndex(field.c_str());
+    if (idx >= 0) return idx;
+    auto c = where;
+    c.field = field;
+    throw InputError("the " + what + " layer has no field '" + field + "'; fix " + param, c);
+}
+
 }  // namespace citycheck::engine

@@ -8,6 +8,9 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <ogrsf_frmts.h>
+
+#include <citycheck/core/error.hpp>
 
 #include <citycheck/engine/primitive.hpp>
 #include <citycheck/spatial/coverage.hpp>
@@ -34,6 +37,11 @@ std::shared_ptr<const RoadNetwork> shared_road_network(const RunContext& ctx, co
 
 // AND of a dataset's own filter and a parameter's filter.
 std::string combined_where(const std::string& dataset_where, const std::string& param_where);
+
+// Index of field in layer; throws InputError naming the file, layer and field when it is absent.
+// what says which layer it is ("line", "land-use") and param the healthcheck.yaml key to fix.
+int require_field(OGRLayer& layer, const std::string& field, const ErrorContext& where, const std::string& what,
+                  const std::string& param);
 
 // A class selector from a parameter: a list of codes (prefix match: '07' matches 0701), {regex: …},
 // or "all" / absent (everything).

@@ -39,12 +39,7 @@ std::vector<double> land_share(const RunContext& ctx, const std::string& dataset
     if (opened.crs.empty()) throw InputError("the dataset has no CRS; set datasets." + dataset + ".crs", where);
     int idx = -1;
     if (!select.all()) {
-        idx = opened.layer->GetLayerDefn()->GetFieldIndex(code_field.c_str());
-        if (idx < 0) {
-            auto c = where;
-            c.field = code_field;
-            throw InputError("the land-use layer has no class field '" + code_field + "'", c);
-        }
+        idx = require_field(*opened.layer, code_field, where, "land-use", "code_field");
     }
     spatial::Transform t(opened.crs, ctx.zones.crs());
     std::vector<std::vector<unsigned char>> polys;
