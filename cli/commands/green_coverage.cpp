@@ -10,9 +10,18 @@
 namespace citycheck::cli {
 
 namespace {
+
+// The CRS of output geometries: --out-crs "zones" (default: the zone layer's own CRS), "raster",
+// or any CRS text (EPSG:4490, WKT, PROJ string).
+spatial::Crs output_crs(const std::string& choice, const raster::ZoneSet& zones, const spatial::Crs& raster_crs) {
+    if (choice.empty() || choice == "zones") return zones.source_crs.empty() ? raster_crs : zones.source_crs;
+    if (choice == "raster") return raster_crs;
+    return spatial::Crs::from_user_input(choice);
+}
+
 void add_green_coverage_command(CLI::App& app, CliContext& ctx) {
     struct Options {
-        std::string image, sensor, zones, id, layer, mask, water, output, pixels = "fractional";
+        std::string image, sensor, zones, id, layer, out_crs, mask, water, output, pixels = "fractional";
         int red = 0, nir = 0, ndvi_band = 0, band = 1;
         double threshold = raster::DEFAULT_NDVI_THRESHOLD;
         std::vector<double> classes;
@@ -36,6 +45,9 @@ void add_green_coverage_command(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--water", opts->water, "Water polygons removed from numerator and denominator");
     cmd->add_option("--pixels", opts->pixels, "fractional (exact coverage), center or all-touched")->capture_default_str();
     cmd->add_option("--window-cells", opts->window_cells, "Cells per read window (memory budget)")->capture_default_str();
+    cmd->add_option("--out-crs", opts->out_crs,
+                    "CRS of the zone geometries in .gpkg/.geojson output: zones (default: the zone layer's own), raster, or "
+                    "a CRS such as EPSG:4490");
     cmd->add_option("-o,--output", opts->output, "Output table: .csv, .gpkg or .geojson")->required();
     cmd->callback([opts, &ctx] {
         ctx.action = [opts, &ctx] {
@@ -75,7 +87,7 @@ void add_green_coverage_command(CLI::App& app, CliContext& ctx) {
                 table.zone_ids.push_back(r.zone_id);
                 table.rows.push_back({r.vegetated_m2, r.zone_area_m2, r.green_coverage_pct, r.valid_frac});
             }
-            raster::write_zone_table(opts->output, table, &zones, crs);
+            raster::write_zone_table(opts->output, table, &zones, output_crs(opts->out_crs, zones, crs));
             log::info("wrote " + std::to_string(rows.size()) + " zones to " + opts->output);
             return 0;
         };

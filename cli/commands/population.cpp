@@ -62,7 +62,7 @@ void add_population_command(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--density-cell", o->rq.density_cell_size, "Cell size (m) at which density is judged (default: --grid)")
         ->check(CLI::NonNegativeNumber);
     cmd->add_option("--grid-out", o->grid_out, "Write the population grid as a tiled GeoTIFF (.tif)");
-    cmd->add_option("-o,--output", o->output, "Per-zone table (.csv)")->required();
+    cmd->add_option("-o,--output", o->output, "Per-zone table: .csv, or .gpkg / .geojson with the zone geometry (analysis CRS)")->required();
     census->excludes(points)->excludes(raster);
     points->excludes(raster);
 

@@ -12,13 +12,23 @@
 namespace citycheck::cli {
 
 namespace {
+
+// The CRS of output geometries: --out-crs "zones" (default: the zone layer's own CRS), "raster",
+// or any CRS text (EPSG:4490, WKT, PROJ string).
+spatial::Crs output_crs(const std::string& choice, const raster::ZoneSet& zones, const spatial::Crs& raster_crs) {
+    if (choice.empty() || choice == "zones") return zones.source_crs.empty() ? raster_crs : zones.source_crs;
+    if (choice == "raster") return raster_crs;
+    return spatial::Crs::from_user_input(choice);
+}
+
 void add_zonal_command(CLI::App& app, CliContext& ctx) {
     struct Options {
-        std::string raster, zones, id, layer, stats = "count,mean", pixels = "fractional", output, weights;
+        std::string raster, zones, id, layer, out_crs, stats = "count,mean", pixels = "fractional", output, weights;
         std::vector<int> bands{1};
         int weights_band = 1;
         bool align = false;
         long long window_cells = raster::DEFAULT_MAX_CELLS;
+        std::size_t max_classes = raster::DEFAULT_MAX_CLASSES;
     };
     auto opts = std::make_shared<Options>();
     auto* cmd = app.add_subcommand("zonal", "Statistics of a raster per zone, with exact pixel coverage fractions");
@@ -39,6 +49,12 @@ void add_zonal_command(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--weights-band", opts->weights_band, "Band of the weight raster")->capture_default_str();
     cmd->add_flag("--align", opts->align, "Resample the weight raster onto the value raster's grid (average) if they differ");
     cmd->add_option("--window-cells", opts->window_cells, "Cells per read window (memory budget)")->capture_default_str();
+    cmd->add_option("--max-classes", opts->max_classes,
+                    "Most distinct values per zone for majority/frac (categorical rasters); more is an error")
+        ->capture_default_str();
+    cmd->add_option("--out-crs", opts->out_crs,
+                    "CRS of the zone geometries in .gpkg/.geojson output: zones (default: the zone layer's own), raster, or "
+                    "a CRS such as EPSG:4490");
     cmd->add_option("-o,--output", opts->output, "Output table: .csv (zone_id first), .gpkg or .geojson")->required();
     cmd->callback([opts, &ctx] {
         ctx.action = [opts, &ctx] {
@@ -65,10 +81,11 @@ void add_zonal_command(CLI::App& app, CliContext& ctx) {
             raster::ZonalOptions options;
             options.mode = mode;
             options.max_cells = opts->window_cells;
+            options.max_classes = opts->max_classes;
             const auto result = raster::compute_zonal(input, zones, options, ctx.progress());
             raster::warn_empty_zones(zones, result);
-            const auto table = raster::make_table(input, zones, result);
-            raster::write_zone_table(opts->output, table, &zones, values.grid().crs());
+            const auto table = raster::make_table(input, zones, result, options.max_classes);
+            raster::write_zone_table(opts->output, table, &zones, output_crs(opts->out_crs, zones, values.grid().crs()));
             log::info("wrote " + std::to_string(table.zone_ids.size()) + " zones to " + opts->output);
             return 0;
         };

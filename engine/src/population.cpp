@@ -16,6 +16,7 @@
 #include <citycheck/spatial/feature_read.hpp>
 #include <citycheck/spatial/gdal.hpp>
 #include <citycheck/core/text.hpp>
+#include <citycheck/raster/table_output.hpp>
 
 namespace citycheck::engine {
 namespace {
@@ -125,6 +126,7 @@ PopulationResult build_population(const PopulationRequest& rq, const Progress& p
         res.zone_ids.push_back(feature_id(f, 0, !rq.zone_id_field.empty()));
         zone_wkb.push_back(f.wkb);
     }
+    res.zone_wkb = zone_wkb;
 
     progress.report(0.1, "reading the population source");
     std::vector<raster::CountPolygon> census;
@@ -290,6 +292,24 @@ void write_csv(const std::string& path, const WriteBody& body) {
 }  // namespace
 
 void write_population_table(const PopulationResult& r, const std::string& path) {
+    if (spatial::driver_for_extension(path) != "CSV") {
+        // Layers with geometry (.gpkg, .geojson): the shared zone-table writer (atomic).
+        raster::ZoneTable table;
+        table.columns = {"population", "area_km2", "density_per_km2", "area_above_threshold_km2"};
+        raster::ZoneSet zones;
+        zones.source = path;
+        for (std::size_t i = 0; i < r.zones.size(); ++i) {
+            const auto& z = r.zones[i];
+            table.zone_ids.push_back(r.zone_ids[i]);
+            table.rows.push_back({z.population, z.area_km2, z.density_per_km2, z.area_above_threshold_km2});
+            raster::Zone zone;
+            zone.id = r.zone_ids[i];
+            if (i < r.zone_wkb.size()) zone.wkb = r.zone_wkb[i];
+            zones.zones.push_back(std::move(zone));
+        }
+        raster::write_zone_table(path, table, &zones, r.grid.grid.crs());
+        return;
+    }
     write_csv(path, [&](std::ofstream& f) {
         f << "zone_id,population,area_km2,density_per_km2,area_above_threshold_km2\n";
         for (std::size_t i = 0; i < r.zones.size(); ++i) {

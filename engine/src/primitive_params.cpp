@@ -97,11 +97,17 @@ std::vector<PrimitiveInfo> make_infos() {
                   WITHIN}});
     v.push_back({"share_above", "Land where a density exceeds a threshold (e.g. population > 15 000 /km²)",
                  "area (km²) of grid cells / blocks whose density exceeds the threshold", "none (extensive) or zone area for a share",
-                 {ds("population", true, G::any, {"population", "raster"}, "Population (raster or polygons)"),
+                 {ds("population", true, G::any, {"population", "raster", "polygons", "points"},
+                     "Population: a raster, census polygons (count_field) or heat/points (.csv or a point layer)"),
+                  par("count_field", T::string, false, "Head-count field of census polygons; value field of points (default: 1 per point)"),
+                  par("coords", T::string, false, "Coordinate system of a vector/CSV source's lon/lat", {"wgs84", "gcj02", "bd09"}),
+                  ds("residential", false, G::polygon, {"landuse", "polygons"}, "Land-use parcels for dasymetric mapping of census polygons"),
+                  par("residential_classes", T::any, false, "Residential codes of `residential` (default 0701, 0702)"),
                   par("threshold_per_km2", T::number, true, "Density threshold (persons per km²)", {}, 0),
                   par("cell_m", T::number, false, "Aggregation cell size in metres (default 100); the official 地段 is undefined", {}, 1),
                   ds("landuse", false, G::polygon, {"landuse", "polygons"}, "Restrict to these land classes (construction land)"),
                   par("classes", T::any, false, "Codes of `landuse` counted"),
+                  par("code_field", T::string, false, "Class code field of `landuse` and `residential` (default DLBM)"),
                   par("output", T::string, false, "area (default, km²) or share", {"area", "share"}),
                   WITHIN}});
     v.push_back({"expression", "Arithmetic on other indicators (+ − × ÷, parentheses), evaluated per zone on rolled-up values",

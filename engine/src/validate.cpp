@@ -247,6 +247,8 @@ ValidationReport validate_healthcheck(const fs::path& file, bool check_data, con
                 const auto area = p.value("area", std::string("planar"));
                 if (area.rfind("field:", 0) == 0) need_field("area", area.substr(6));
             }
+            if (ind.spec.primitive == "share_above" && ref.param == "population" && p.contains("count_field"))
+                need_field("count_field", p["count_field"].get<std::string>());
             if (ind.spec.primitive == "share_above" && ref.param == "landuse" && p.contains("classes"))
                 need_field("classes", p.value("code_field", std::string("DLBM")));
             if ((ref.param == "lines" || ref.param == "network") && p.contains("class_field"))

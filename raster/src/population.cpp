@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
@@ -208,13 +209,19 @@ std::optional<std::int64_t> cell_of(const Grid& grid, double x, double y) {
 }  // namespace
 
 PopulationGrid grid_points(std::span<const ValuePoint> points, const Grid& grid, double* outside) {
+    // Cells found in parallel, added serially in point order (bit-identical for any thread count).
+    std::vector<std::int64_t> cells(points.size(), -1);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, points.size(), 8192), [&](const tbb::blocked_range<std::size_t>& r) {
+        for (std::size_t i = r.begin(); i != r.end(); ++i)
+            if (const auto c = cell_of(grid, points[i].x, points[i].y)) cells[i] = *c;
+    });
     PopulationGrid out(grid);
     Sum lost;
-    for (const auto& p : points) {
-        if (const auto c = cell_of(grid, p.x, p.y))
-            out.values[static_cast<std::size_t>(*c)] += p.value;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        if (cells[i] >= 0)
+            out.values[static_cast<std::size_t>(cells[i])] += points[i].value;
         else
-            lost.add(p.value);
+            lost.add(points[i].value);
     }
     if (outside) *outside = lost.value();
     return out;
@@ -222,31 +229,51 @@ PopulationGrid grid_points(std::span<const ValuePoint> points, const Grid& grid,
 
 PopulationGrid grid_calibrated_points(std::span<const ValuePoint> heat, std::span<const CountPolygon> census,
                                       const Grid& grid, Calibration* calibration) {
-    GeosContext ctx;
-    std::vector<GeomPtr> geoms;
-    std::vector<spatial::PreparedPtr> prepared;
-    spatial::StrTree tree(ctx);
-    for (std::size_t i = 0; i < census.size(); ++i) {
-        geoms.push_back(ctx.from_wkb(census[i].wkb));
-        prepared.push_back(ctx.prepare(*geoms.back()));
-        tree.insert(ctx.envelope(*geoms.back()), i);
-    }
-    tree.build();
-    // Zone of each point (first containing or touching zone in input order).
+    // Zone of each point (first containing or touching zone in input order), found in parallel:
+    // one GEOS context, prepared zones and tree per thread; each point's answer depends on the
+    // point alone, and the sums below run serially in point order, so any thread count gives
+    // bit-identical factors and grids.
+    struct ThreadState {
+        std::unique_ptr<GeosContext> ctx = std::make_unique<GeosContext>();
+        std::vector<GeomPtr> geoms;
+        std::vector<spatial::PreparedPtr> prepared;
+        std::unique_ptr<spatial::StrTree> tree;
+    };
+    tbb::enumerable_thread_specific<ThreadState> states;
+    auto state_for_thread = [&]() -> ThreadState& {
+        auto& st = states.local();
+        if (!st.tree) {
+            st.tree = std::make_unique<spatial::StrTree>(*st.ctx);
+            for (std::size_t i = 0; i < census.size(); ++i) {
+                st.geoms.push_back(st.ctx->from_wkb(census[i].wkb));
+                st.prepared.push_back(st.ctx->prepare(*st.geoms.back()));
+                st.tree->insert(st.ctx->envelope(*st.geoms.back()), i);
+            }
+            st.tree->build();
+        }
+        return st;
+    };
     constexpr std::size_t none = static_cast<std::size_t>(-1);
     std::vector<std::size_t> zone_of(heat.size(), none);
+    constexpr std::size_t chunk = 4096;
+    tbb::parallel_for(std::size_t{0}, (heat.size() + chunk - 1) / chunk, [&](std::size_t k) {
+        auto& st = state_for_thread();
+        const auto& ctx = *st.ctx;
+        const std::size_t end = std::min(heat.size(), (k + 1) * chunk);
+        for (std::size_t p = k * chunk; p < end; ++p) {
+            const auto pt = ctx.make_point(heat[p].x, heat[p].y);
+            std::size_t best = none;
+            // The tree's order is not input order: keep the smallest matching index.
+            for (std::size_t i : st.tree->query({heat[p].x, heat[p].y, heat[p].x, heat[p].y}))
+                if (i < best && GEOSPreparedIntersects_r(ctx.get(), st.prepared[i].get(), pt.get()) == 1) best = i;
+            zone_of[p] = best;
+        }
+    });
     Calibration cal;
     cal.rows.resize(census.size());
     std::vector<Sum> heat_sum(census.size());
     Sum outside;
     for (std::size_t p = 0; p < heat.size(); ++p) {
-        const auto pt = ctx.make_point(heat[p].x, heat[p].y);
-        for (std::size_t i : tree.query({heat[p].x, heat[p].y, heat[p].x, heat[p].y})) {
-            if (GEOSPreparedIntersects_r(ctx.get(), prepared[i].get(), pt.get()) == 1) {
-                zone_of[p] = i;
-                break;
-            }
-        }
         if (zone_of[p] == none) {
             ++cal.points_outside;
             outside.add(heat[p].value);

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <memory>
 
 namespace citycheck::raster {
 
@@ -49,6 +50,10 @@ void write_ogr(const std::string& path, const std::string& temp, const std::stri
         OGRFieldDefn f(c.c_str(), OFTReal);
         if (layer->CreateField(&f) != OGRERR_NONE) throw OutputError("cannot create field " + c, {.file = path});
     }
+    // Zones as read, in their own CRS, reprojected only when another output CRS is asked for.
+    std::unique_ptr<spatial::Transform> to_out;
+    if (zones && !zones->source_crs.empty() && !crs.empty() && !zones->source_crs.same_as(crs))
+        to_out = std::make_unique<spatial::Transform>(zones->source_crs, crs);
     if (ds->StartTransaction() != OGRERR_NONE) { /* drivers without transactions write directly */ }
     for (std::size_t i = 0; i < t.zone_ids.size(); ++i) {
         OGRFeature f(layer->GetLayerDefn());
@@ -60,10 +65,16 @@ void write_ogr(const std::string& path, const std::string& temp, const std::stri
             else
                 f.SetField(static_cast<int>(k + 1), v);
         }
-        if (zones && i < zones->zones.size() && !zones->zones[i].wkb.empty()) {
+        if (zones && i < zones->zones.size()) {
+            const auto& zone = zones->zones[i];
+            const bool source = !zone.source_wkb.empty();
+            const auto& wkb = source ? zone.source_wkb : zone.wkb;
             OGRGeometry* g = nullptr;
-            const auto& wkb = zones->zones[i].wkb;
-            if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size()) == OGRERR_NONE && g) {
+            if (!wkb.empty() && OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size()) == OGRERR_NONE && g) {
+                if (source && to_out && !to_out->is_identity() && g->transform(to_out->ogr()) != OGRERR_NONE) {
+                    delete g;
+                    throw OutputError("cannot transform zone '" + zone.id + "' to the output CRS " + crs.name(), {.file = path});
+                }
                 f.SetGeometryDirectly(OGRGeometryFactory::forceToMultiPolygon(g));
             }
         }

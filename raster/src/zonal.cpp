@@ -38,6 +38,14 @@ bool is_number(std::string_view s) {
     return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
 
+[[noreturn]] void too_many_classes(const ZoneSet& zones, std::size_t z, const ValueSource& source, std::size_t cap) {
+    throw InputError("zone '" + zones.zones[z].id + "' has more than " + std::to_string(cap) + " distinct values in " +
+                         source.name() +
+                         ": majority and frac are for categorical rasters (land cover classes); use mean, min, max or "
+                         "frac_gt/frac_in on a continuous raster, or raise --max-classes",
+                     {.file = zones.source, .field = zones.id_field, .feature = zones.zones[z].id});
+}
+
 struct Partial {
     long long unit;
     std::vector<ZoneAccumulator> acc;  // per source
@@ -284,7 +292,11 @@ ZonalResult compute_zonal(const ZonalInput& input, const ZoneSet& zones, const Z
                                 acc.add(v, w, a);
                                 for (std::size_t k = 0; k < conds.size(); ++k)
                                     if (input.stats[conds[k]].holds(v)) acc.cond_weight[k] += w, acc.cond_area[k] += w * a;
-                                if (need_hist) acc.histogram[v] += w;
+                                if (need_hist) {
+                                    acc.histogram[v] += w;
+                                    if (acc.histogram.size() > options.max_classes)
+                                        too_many_classes(zones, z, *input.sources[s], options.max_classes);
+                                }
                                 if (input.weights && weights.valid[i]) {
                                     acc.wsum += w * weights.values[i] * v;
                                     acc.wweight += w * weights.values[i];
@@ -307,12 +319,16 @@ ZonalResult compute_zonal(const ZonalInput& input, const ZoneSet& zones, const Z
         auto& parts = by_zone[z];
         std::sort(parts.begin(), parts.end(), [](const Partial* a, const Partial* b) { return a->unit < b->unit; });
         for (const auto* p : parts)
-            for (std::size_t s = 0; s < ns; ++s) result[z][s].merge(p->acc[s]);
+            for (std::size_t s = 0; s < ns; ++s) {
+                result[z][s].merge(p->acc[s]);
+                if (result[z][s].histogram.size() > options.max_classes)
+                    too_many_classes(zones, z, *input.sources[s], options.max_classes);
+            }
     });
     return finish();
 }
 
-ZonalTable make_table(const ZonalInput& input, const ZoneSet& zones, const ZonalResult& result) {
+ZonalTable make_table(const ZonalInput& input, const ZoneSet& zones, const ZonalResult& result, std::size_t max_classes) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const std::size_t ns = input.sources.size();
     ZonalTable t;
@@ -323,6 +339,13 @@ ZonalTable make_table(const ZonalInput& input, const ZoneSet& zones, const Zonal
         for (const auto& row : result)
             for (const auto& [v, w] : row[s].histogram) seen[v] = true;
         for (const auto& [v, b] : seen) classes[s].push_back(v);
+        const bool wants_frac = std::any_of(input.stats.begin(), input.stats.end(),
+                                            [](const StatSpec& st) { return st.kind == StatKind::frac; });
+        if (wants_frac && classes[s].size() > max_classes)
+            throw InputError("the zones together hold " + std::to_string(classes[s].size()) + " distinct values of " +
+                                 input.sources[s]->name() + ", more than " + std::to_string(max_classes) +
+                                 " frac columns; frac is for categorical rasters (or raise --max-classes)",
+                             {.file = zones.source});
     }
     for (std::size_t s = 0; s < ns; ++s) {
         const std::string prefix = ns > 1 ? input.sources[s]->name() + "_" : "";

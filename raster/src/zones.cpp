@@ -27,7 +27,8 @@ std::unique_ptr<spatial::Transform> transform_to(OGRLayer& l, const spatial::Crs
 }
 
 // WKB of a feature's geometry in the target CRS; nullopt-like empty vector for no geometry.
-std::vector<unsigned char> feature_wkb(OGRFeature& f, const spatial::Transform* tr, const ErrorContext& where) {
+std::vector<unsigned char> feature_wkb(OGRFeature& f, const spatial::Transform* tr, const ErrorContext& where,
+                                       std::vector<unsigned char>* source_wkb = nullptr) {
     OGRGeometry* g = f.GetGeometryRef();
     if (!g || g->IsEmpty()) return {};
     const auto type = wkbFlatten(g->getGeometryType());
@@ -36,6 +37,10 @@ std::vector<unsigned char> feature_wkb(OGRFeature& f, const spatial::Transform* 
     std::unique_ptr<OGRGeometry> copy(g->clone());
     if (type == wkbCurvePolygon || type == wkbMultiSurface) copy.reset(copy->getLinearGeometry());
     copy->flattenTo2D();
+    if (source_wkb) {
+        source_wkb->resize(copy->WkbSize());
+        copy->exportToWkb(wkbNDR, source_wkb->data(), wkbVariantIso);
+    }
     if (tr && !tr->is_identity() && copy->transform(tr->ogr()) != OGRERR_NONE)
         throw InputError("cannot transform the geometry to the raster's CRS", where);
     std::vector<unsigned char> wkb(copy->WkbSize());
@@ -58,6 +63,7 @@ ZoneSet load_zones(const std::string& path, const std::string& id_field, const s
     ZoneSet out;
     out.source = path;
     out.id_field = id_field;
+    out.source_crs = spatial::Crs::from_ogr(l.GetSpatialRef());
     std::unordered_set<std::string> seen;
     l.ResetReading();
     for (auto& f : l) {
@@ -66,7 +72,7 @@ ZoneSet load_zones(const std::string& path, const std::string& id_field, const s
         const ErrorContext where{.file = path, .layer = l.GetName(), .field = id_field, .feature = z.id};
         if (!seen.insert(z.id).second)
             throw InputError("duplicate zone id '" + z.id + "': zone ids must be unique (choose another --id field)", where);
-        z.wkb = feature_wkb(*f, tr.get(), where);
+        z.wkb = feature_wkb(*f, tr.get(), where, &z.source_wkb);
         if (!z.wkb.empty()) {
             auto g = ctx.from_wkb(z.wkb);
             if (!ctx.is_valid(*g)) {

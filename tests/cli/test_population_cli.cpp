@@ -285,3 +285,34 @@ TEST(PopulationCliSharedData, PortoAlegreHexgridTotalPreserved) {
     for (double x : v) grid_total += x;
     EXPECT_NEAR(grid_total, 812935, 812935 * 1e-9);
 }
+
+TEST_F(PopulationCli, PerZoneLayersAsGeoPackageAndGeoJson) {
+    for (const std::string ext : {"gpkg", "geojson"}) {
+        const auto out = dir / ("zones_pop." + ext);
+        const auto r = run_citycheck("population --census '" + (dir / "census.gpkg").string() + "' --count-field pop --zones '" +
+                                     (dir / "zones.gpkg").string() + "' --id code -o '" + out.string() + "'");
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        GDALDatasetUniquePtr ds(GDALDataset::Open(out.string().c_str(), GDAL_OF_VECTOR));
+        ASSERT_TRUE(ds) << ext;
+        OGRLayer* layer = ds->GetLayer(0);
+        ASSERT_EQ(layer->GetFeatureCount(), 2) << ext;
+        ASSERT_TRUE(layer->GetSpatialRef());
+        EXPECT_STREQ(layer->GetSpatialRef()->GetAuthorityCode(nullptr), "4547") << ext;
+        std::map<std::string, std::pair<double, double>> got;  // zone → (population, geometry area)
+        for (auto& f : *layer) {
+            ASSERT_TRUE(f->GetGeometryRef()) << ext;
+            got[f->GetFieldAsString("zone_id")] = {f->GetFieldAsDouble("population"),
+                                                   f->GetGeometryRef()->toMultiPolygon()->get_Area()};
+            EXPECT_NEAR(f->GetFieldAsDouble("area_km2"), 1.0, 1e-6);
+        }
+        EXPECT_NEAR(got.at("Z1").first, 20000, 1e-6) << ext;
+        EXPECT_NEAR(got.at("Z2").first, 4000, 1e-6) << ext;
+        EXPECT_NEAR(got.at("Z1").second, 1e6, 1e-3) << ext;  // zone geometry in metres (analysis CRS)
+        // Atomic: no temporary file is left next to the output.
+        for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+            EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
+    }
+    const auto bad = run_citycheck("population --census '" + (dir / "census.gpkg").string() + "' --count-field pop --zones '" +
+                                   (dir / "zones.gpkg").string() + "' --id code -o '" + (dir / "out.tif").string() + "'");
+    EXPECT_EQ(bad.exit_code, 2) << bad.err;
+}

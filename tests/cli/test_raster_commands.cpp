@@ -2,9 +2,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <memory>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+
+#include <citycheck/spatial/crs.hpp>
 
 #include "../raster/raster_fixtures.hpp"
 #include "test_support.hpp"
@@ -157,4 +160,43 @@ TEST(CliRaster, DemoCityGreenCoverageMatchesItsKnownAnswer) {
         EXPECT_NEAR(std::stod(row[3]), q.at("green_coverage_percent").get<double>(), 1e-9);
     }
     EXPECT_TRUE(found) << "community " << q.at("code") << " not in the output";
+}
+
+TEST(CliRaster, GeoPackageZonesKeepTheirOwnCrsUnlessOutCrsIsGiven) {
+    test::TempDir dir;
+    write_image(dir / "img.tif");  // EPSG:32650
+    // The zone square in lon/lat (EPSG:4326), as its UTM corners transformed.
+    spatial::Transform to_wgs(spatial::Crs::from_epsg(32650), spatial::Crs::from_epsg(4326));
+    std::vector<double> xs{500020, 500060}, ys{2999940, 2999980};
+    to_wgs.apply(xs, ys);
+    test::rasterfx::write_zones((dir / "z.gpkg").string(), 4326, {{"a", square(xs[0], ys[0], xs[1], ys[1])}});
+    auto layer_of = [&](const std::string& name, std::string& auth, OGREnvelope& env) {
+        GDALDatasetUniquePtr ds(GDALDataset::Open((dir / name).string().c_str(), GDAL_OF_VECTOR));
+        ASSERT_TRUE(ds) << name;
+        OGRLayer* l = ds->GetLayer(0);
+        ASSERT_TRUE(l->GetSpatialRef()) << name;
+        auth = l->GetSpatialRef()->GetAuthorityCode(nullptr);
+        std::unique_ptr<OGRFeature> f(l->GetNextFeature());
+        ASSERT_TRUE(f && f->GetGeometryRef()) << name;
+        f->GetGeometryRef()->getEnvelope(&env);
+    };
+    const std::string base = " --zones " + (dir / "z.gpkg").string() + " --id zone";
+    ASSERT_EQ(test::run_citycheck("zonal " + (dir / "img.tif").string() + base + " --stats mean -o " + (dir / "own.gpkg").string()).exit_code, 0);
+    ASSERT_EQ(test::run_citycheck("zonal " + (dir / "img.tif").string() + base + " --stats mean --out-crs raster -o " +
+                                  (dir / "utm.gpkg").string()).exit_code, 0);
+    ASSERT_EQ(test::run_citycheck("green-coverage " + (dir / "img.tif").string() + " --red 1 --nir 2" + base + " -o " +
+                                  (dir / "green.gpkg").string()).exit_code, 0);
+    std::string auth;
+    OGREnvelope env;
+    layer_of("own.gpkg", auth, env);
+    EXPECT_EQ(auth, "4326");
+    EXPECT_NEAR(env.MinX, std::min(xs[0], xs[1]), 1e-9);  // lon/lat as written (12 digits)
+    EXPECT_NEAR(env.MaxY, std::max(ys[0], ys[1]), 1e-9);
+    layer_of("green.gpkg", auth, env);
+    EXPECT_EQ(auth, "4326");
+    EXPECT_NEAR(env.MinX, std::min(xs[0], xs[1]), 1e-9);
+    layer_of("utm.gpkg", auth, env);
+    EXPECT_EQ(auth, "32650");
+    EXPECT_NEAR(env.MinX, 500020, 1e-3);
+    EXPECT_NEAR(env.MaxY, 2999980, 1e-3);
 }

@@ -367,3 +367,38 @@ TEST(ZonalStats, AlignResamplesWeightsOntoTheValueGrid) {
     aligned->read(1, aligned->grid().full_window(), b);
     for (std::size_t i = 0; i < b.values.size(); ++i) EXPECT_DOUBLE_EQ(b.values[i], 5.0);
 }
+
+TEST(ZonalStats, MajorityAndFracAreBoundedByMaxClasses) {
+    TempDir dir;
+    RasterSpec spec;
+    std::vector<double> cont(100), classes(100);
+    for (int i = 0; i < 100; ++i) cont[i] = 0.5 * i, classes[i] = (i % 10) < 3 ? 10 : 20;
+    write_raster((dir / "cont.tif").string(), spec, {cont});
+    write_raster((dir / "cls.tif").string(), spec, {classes});
+    test::rasterfx::write_zones((dir / "z.gpkg").string(), 32650, {{"whole", square(500000, 2999900, 500100, 3000000)}});
+    spatial::GeosContext ctx;
+    const Raster cr((dir / "cont.tif").string()), kr((dir / "cls.tif").string());
+    const auto zones = load_zones((dir / "z.gpkg").string(), "zone", cr.grid().crs(), ctx);
+    BandSource cs(cr, 1), ks(kr, 1);
+    ZonalOptions opt;
+    opt.max_classes = 50;  // the continuous raster has 100 distinct values in the zone
+    ZonalInput in{{&cs}, nullptr, parse_stats("majority")};
+    try {
+        (void)compute_zonal(in, zones, opt);
+        FAIL() << "expected an error";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("whole"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("more than 50 distinct values"), std::string::npos) << e.what();
+    }
+    // Without majority/frac no histogram is kept: no limit applies.
+    ZonalInput mean_only{{&cs}, nullptr, parse_stats("mean")};
+    EXPECT_NO_THROW((void)compute_zonal(mean_only, zones, opt));
+    // A categorical raster stays well under the cap.
+    ZonalInput cat{{&ks}, nullptr, parse_stats("majority,frac")};
+    const auto t = make_table(cat, zones, compute_zonal(cat, zones, opt), opt.max_classes);
+    EXPECT_DOUBLE_EQ(column(t, 0, "majority"), 20);
+    EXPECT_NEAR(column(t, 0, "frac_10"), 0.3, 1e-12);
+    EXPECT_NEAR(column(t, 0, "frac_20"), 0.7, 1e-12);
+    // frac's columns are the classes over all zones: capped as well.
+    EXPECT_THROW((void)make_table(cat, zones, compute_zonal(cat, zones, opt), 1), InputError);
+}

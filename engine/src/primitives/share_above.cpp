@@ -1,6 +1,7 @@
 // share_above: land where population density exceeds a threshold (人口密度超过每平方公里1.5万人的
-// 城市建设用地规模). The population raster is resampled (sum-preserving) onto a grid of `cell_m`
-// aligned to the working CRS; a cell is dense when persons / (cell area × land share) exceeds the
+// 城市建设用地规模). The population source (a raster resampled sum-preserving, census polygons by
+// areal weighting or dasymetric onto `residential` land, or heat/points summed per cell; see
+// population_source.hpp) becomes a grid of `cell_m` aligned to the working CRS; a cell is dense when persons / (cell area × land share) exceeds the
 // threshold, where the land share is the cell's part covered by the selected `landuse` classes
 // (construction land) or 1 without landuse. Numerator: zone land (m², only the counted share) in
 // dense cells; denominator: none (output area) or the zone area (output share).
@@ -9,6 +10,7 @@
 #include <algorithm>
 
 #include <citycheck/core/error.hpp>
+#include <citycheck/engine/population_source.hpp>
 #include <citycheck/engine/shared_inputs.hpp>
 #include <citycheck/engine/vector_source.hpp>
 #include <citycheck/raster/population_stats.hpp>
@@ -16,23 +18,10 @@
 namespace citycheck::engine {
 
 namespace {
-struct DensityGrid {
-    raster::PopulationGrid pop;
-};
 
-std::shared_ptr<const DensityGrid> shared_population_grid(const RunContext& ctx, const std::string& dataset, double cell_m) {
-    const auto& ds = ctx.dataset(dataset);
-    return ctx.cache.get_or_build<DensityGrid>("population-grid:" + dataset + ":" + std::to_string(cell_m), [&]() {
-        auto out = std::make_shared<DensityGrid>();
-        const auto grid = raster::aligned_grid(ctx.zones.extent(), cell_m, ctx.zones.crs());
-        out->pop = raster::grid_from_raster(ds.path.string(), grid);
-        return std::shared_ptr<const DensityGrid>(out);
-    });
-}
-
-// Per-cell share of the selected land classes (WKB polygons in the working CRS).
-std::vector<double> land_share(const RunContext& ctx, const std::string& dataset, const ClassFilter& select,
-                               const std::string& code_field, const raster::Grid& grid) {
+// Polygons of the selected land classes (WKB in the working CRS).
+std::vector<std::vector<unsigned char>> class_polygons(const RunContext& ctx, const std::string& dataset,
+                                                       const ClassFilter& select, const std::string& code_field) {
     const auto& ds = ctx.dataset(dataset);
     auto opened = open_vector_layer(ds.path.string(), ds.layer, ds.where, ds.crs);
     const ErrorContext where{ds.path.string(), opened.layer->GetName()};
@@ -48,7 +37,43 @@ std::vector<double> land_share(const RunContext& ctx, const std::string& dataset
         auto wkb = geometry_wkb(*f, t);
         if (!wkb.empty()) polys.push_back(std::move(wkb));
     }
-    auto share = raster::land_share_from_polygons(polys, grid);
+    return polys;
+}
+
+struct DensityGrid {
+    raster::PopulationGrid pop;
+};
+
+// The run's population grid from whatever source the `population` dataset is (raster, census
+// polygons by areal weighting or dasymetric, heat/points), built once per parameter set.
+std::shared_ptr<const DensityGrid> shared_population_grid(const RunContext& ctx, const IndicatorSpec& spec, double cell_m) {
+    const auto& p = spec.params;
+    const std::string dataset = p.at("population").get<std::string>();
+    const auto& ds = ctx.dataset(dataset);
+    PopulationSource src;
+    src.path = ds.path.string();
+    src.layer = ds.layer;
+    src.where = ds.where;
+    src.encoding = ds.encoding;
+    src.count_field = p.value("count_field", std::string());
+    src.coords = spatial::parse_coord_system(p.value("coords", std::string("wgs84")));
+    const std::string residential = p.value("residential", std::string());
+    const nlohmann::json rclasses = p.contains("residential_classes") ? p["residential_classes"] : nlohmann::json::array({"0701", "0702"});
+    const std::string code_field = p.value("code_field", std::string("DLBM"));
+    const std::string key = "population-grid:" + dataset + ":" + std::to_string(cell_m) + ":" + src.count_field + ":" +
+                            p.value("coords", std::string("wgs84")) + ":" + residential + ":" + rclasses.dump() + ":" + code_field;
+    return ctx.cache.get_or_build<DensityGrid>(key, [&]() {
+        if (!residential.empty()) src.residential = class_polygons(ctx, residential, ClassFilter(rclasses), code_field);
+        auto out = std::make_shared<DensityGrid>();
+        out->pop = population_grid_from_source(src, ctx.zones.crs(), ctx.zones.extent(), cell_m).grid;
+        return std::shared_ptr<const DensityGrid>(out);
+    });
+}
+
+// Per-cell share of the selected land classes.
+std::vector<double> land_share(const RunContext& ctx, const std::string& dataset, const ClassFilter& select,
+                               const std::string& code_field, const raster::Grid& grid) {
+    auto share = raster::land_share_from_polygons(class_polygons(ctx, dataset, select, code_field), grid);
     for (auto& s : share) s = std::min(s, 1.0);
     return share;
 }
@@ -60,10 +85,9 @@ class ShareAbove : public Primitive {
     ZoneValues compute(const IndicatorSpec& spec, const RunContext& ctx) const override {
         const auto& p = spec.params;
         const ClassFilter select(p.contains("classes") ? p["classes"] : nlohmann::json());  // bad classes fail before any reading
-        const auto& pop_ds = ctx.dataset_param(spec, "population");
-        (void)spatial::open_dataset(pop_ds.path.string(), spatial::DatasetKind::raster);  // names the file if not a raster
+        (void)ctx.dataset_param(spec, "population");
         const double cell_m = p.value("cell_m", 100.0);
-        const auto grid = shared_population_grid(ctx, p.at("population").get<std::string>(), cell_m);
+        const auto grid = shared_population_grid(ctx, spec, cell_m);
         const auto zones = shared_zones_within(ctx, p.value("within", std::string()));
 
         raster::DensityOptions options;

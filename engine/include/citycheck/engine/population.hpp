@@ -56,6 +56,7 @@ struct PopulationResult {
     std::string method;  // "areal weighting", "dasymetric", "points", "calibrated heat", "raster"
     double source_total = 0;  // what the source says (census total, point sum, raster sum)
     std::vector<std::string> zone_ids;
+    std::vector<std::vector<unsigned char>> zone_wkb;  // zone geometries in the analysis CRS (grid.grid.crs())
     std::vector<raster::ZonePopulation> zones;
     double zones_total = 0;  // Σ zone population (differs from the grid total where zones do not cover it)
     std::optional<raster::DasymetricReport> dasymetric;
@@ -67,7 +68,8 @@ struct PopulationResult {
 // Runs the task. Throws UsageError for an inconsistent request, InputError for bad data.
 PopulationResult build_population(const PopulationRequest& request, const Progress& progress = {});
 
-// zone_id, population, area_km2, density_per_km2, area_above_threshold_km2 (UTF-8 CSV, atomic).
+// zone_id, population, area_km2, density_per_km2, area_above_threshold_km2, atomic. Chosen by
+// extension: .csv (UTF-8), or .gpkg / .geojson with each zone's geometry in the analysis CRS.
 void write_population_table(const PopulationResult& result, const std::string& path);
 
 // zone_id, census, heat, points, factor, areal_fallback (UTF-8 CSV, atomic).

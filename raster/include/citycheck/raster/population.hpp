@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <citycheck/raster/block_plan.hpp>
 #include <citycheck/raster/cell_overlap.hpp>
 #include <citycheck/raster/grid.hpp>
 
@@ -85,8 +86,11 @@ PopulationGrid resample_sum(const PopulationGrid& source, const Grid& target, do
 // A population raster file (band 1; nodata and negative-free counts assumed) onto `target`:
 // exact area overlap of each source cell (reprojected as a quadrilateral when the CRS differs),
 // normalised so each source cell's value is assigned entirely. `source_total` receives the sum of
-// the valid source cells.
-PopulationGrid grid_from_raster(const std::string& path, const Grid& target, double* source_total = nullptr);
+// the valid source cells read: only the source cells near the target are read (the whole raster
+// when the target covers it, as `citycheck population` sizes it). The source is streamed window by window (BlockPlan, at most max_cells
+// per window; never read whole); the result is bit-identical for any budget and thread count.
+PopulationGrid grid_from_raster(const std::string& path, const Grid& target, double* source_total = nullptr,
+                                long long max_cells = DEFAULT_MAX_CELLS);
 
 // The extent of a raster file in `crs` (corners and edge points transformed).
 spatial::Box raster_extent_in(const std::string& path, const spatial::Crs& crs);

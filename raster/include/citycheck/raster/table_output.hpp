@@ -15,8 +15,10 @@ struct ZoneTable {
     std::vector<std::vector<double>> rows;  // rows[i].size() == columns.size()
 };
 
-// zones (optional) gives geometries for .gpkg/.geojson in crs; CSV ignores them. Throws
-// UsageError for an unsupported extension, OutputError when writing fails.
+// zones (optional) gives geometries for .gpkg/.geojson, written in crs (the layer is tagged with
+// it): each zone's source geometry (as read, in zones->source_crs) transformed to crs when the two
+// differ; zones without a source geometry are taken to be in crs already. CSV ignores geometry.
+// Throws UsageError for an unsupported extension, OutputError when writing fails.
 void write_zone_table(const std::string& path, const ZoneTable& table, const ZoneSet* zones, const spatial::Crs& crs);
 
 }  // namespace citycheck::raster

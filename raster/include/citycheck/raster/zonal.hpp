@@ -84,9 +84,16 @@ struct ZoneAccumulator {
     void merge(const ZoneAccumulator& o);
 };
 
+// majority and frac keep one histogram entry per distinct value of a zone; they are meant for
+// categorical rasters (land cover, 三调 classes: tens to hundreds of classes). The number of
+// distinct values per zone (and over all zones, for frac's columns) is capped so that memory stays
+// bounded on a continuous raster: past the cap the run fails with an InputError naming the zone.
+constexpr std::size_t DEFAULT_MAX_CLASSES = 1024;
+
 struct ZonalOptions {
     CoverageMode mode = CoverageMode::fractional;
     long long max_cells = DEFAULT_MAX_CELLS;  // window budget (cells per window per source)
+    std::size_t max_classes = DEFAULT_MAX_CLASSES;  // distinct values per zone for majority/frac
 };
 
 struct ZonalInput {
@@ -107,7 +114,9 @@ ZonalResult compute_zonal(const ZonalInput& input, const ZoneSet& zones, const Z
 using ZonalTable = ZoneTable;
 
 // Turns accumulators into columns; with several sources, columns are prefixed "<source>_".
-ZonalTable make_table(const ZonalInput& input, const ZoneSet& zones, const ZonalResult& result);
+// frac makes one column per class seen in any zone: more than max_classes is an InputError.
+ZonalTable make_table(const ZonalInput& input, const ZoneSet& zones, const ZonalResult& result,
+                      std::size_t max_classes = DEFAULT_MAX_CLASSES);
 
 // Logs a warning for every zone that does not overlap valid data (valid_frac 0).
 void warn_empty_zones(const ZoneSet& zones, const ZonalResult& result);

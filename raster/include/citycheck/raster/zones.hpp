@@ -13,12 +13,16 @@ struct Zone {
     std::string id;
     std::vector<unsigned char> wkb;  // empty for a zone without geometry
     spatial::Box box;
+    // The geometry as read, in the layer's own CRS (ZoneSet::source_crs), for output layers; empty
+    // for zones built in code (their wkb is then the output geometry).
+    std::vector<unsigned char> source_wkb;
 };
 
 struct ZoneSet {
     std::vector<Zone> zones;
     std::string source;  // path, for messages
     std::string id_field;
+    spatial::Crs source_crs;  // CRS of the zone layer (of source_wkb)
 };
 
 // Reads the polygons of a vector file (first layer, or layer) and transforms them to target.
