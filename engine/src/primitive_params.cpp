@@ -92,7 +92,10 @@ std::vector<PrimitiveInfo> make_infos() {
                   par("demand", T::string, false, "zone_area (default), polygons (e.g. residential land) or population",
                       {"zone_area", "polygons", "population"}),
                   ds("demand_dataset", false, G::any, {"landuse", "polygons", "population", "raster"},
-                     "Demand polygons (demand: polygons) or population raster/points (demand: population)"),
+                     "Demand polygons (demand: polygons) or population: raster, census polygons or points (demand: population)"),
+                  par("demand_count_field", T::string, false, "demand: population from census polygons (head count, required) or points (value; default 1 each)"),
+                  par("demand_coords", T::string, false, "Coordinate system of a vector/CSV population source", {"wgs84", "gcj02", "bd09"}),
+                  par("demand_cell_m", T::number, false, "Cell size (m) of the population grid built from polygons/points (default 100)", {}, 1),
                   par("demand_where", T::string, false, "Attribute filter on demand polygons, e.g. \"DLBM = '0701'\""),
                   WITHIN}});
     v.push_back({"share_above", "Land where a density exceeds a threshold (e.g. population > 15 000 /km²)",

@@ -3,6 +3,7 @@
 // CSV or a point layer) and rasters, on the synthetic city with answers known by arithmetic.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <limits>
@@ -50,11 +51,14 @@ void write_sources(const ct::TempDir& tmp) {
 RunResult run(const ct::TempDir& tmp, const std::string& indicators) {
     ct::write_synthetic_city(tmp.path());
     write_sources(tmp);
+    if (!std::filesystem::exists(tmp / "fac.gpkg"))
+        ct::write_layer(tmp / "fac.gpkg", "clinic", wkbPoint, {{ct::point_wkt(3900, 1900), {{"kind", "clinic"}}}});
     std::string yaml = ct::synthetic_healthcheck(indicators);
     yaml.insert(yaml.find("indicators:"), R"Y(  census: {path: census.gpkg, layer: census, role: population}
   landuse: {path: census.gpkg, layer: dltb, role: landuse}
   heat_layer: {path: heat.gpkg, layer: heat, role: population}
   heat_csv: {path: heat_gcj.csv, role: population}
+  clinic: {path: fac.gpkg, layer: clinic, role: facilities}
 )Y");
     std::ofstream(tmp / "healthcheck.yaml") << yaml;
     return run_healthcheck(load_healthcheck(tmp / "healthcheck.yaml"), RunOptions{});
@@ -113,4 +117,23 @@ TEST(ShareAboveSources, CensusHeatAndPointsGiveTheKnownDenseArea) {
     // Read as WGS84, the GCJ-02 points land some hundred metres off, south of the S11/S12 line.
     EXPECT_NEAR(raw->levels.at(2).at(0).value, 0.02, 1e-9);
     EXPECT_NEAR(raw->levels.at(2).at(1).value, 0.0, 1e-12);
+}
+
+TEST(ShareAboveSources, PopulationWeightedCoverageFromCensusPolygons) {
+    // Census A (200 persons per 100 m cell over [0,1000]²) and B (50 per cell over [1000,2000]×[0,1000])
+    // fill S11 (25 000 persons). A clinic at (500, 500) with a 300 m reach covers the 32 cell
+    // centres of A within 300 m: 6 400 persons, 25.6 %.
+    ct::TempDir tmp;
+    ct::write_layer(tmp / "fac.gpkg", "clinic", wkbPoint, {{ct::point_wkt(500, 500), {{"kind", "clinic"}}}});
+    const auto r = run(tmp, R"Y(  - id: pop_coverage
+    name: {zh: 人口覆盖率, en: Population coverage}
+    unit: percent
+    primitive: coverage
+    params: {facilities: clinic, reach_m: 300, demand: population, demand_dataset: census, demand_count_field: pop}
+)Y");
+    const auto* res = r.table.find("pop_coverage");
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->state, IndicatorState::ok) << res->failure;
+    EXPECT_NEAR(res->levels.at(2).at(0).value, 25.6, 1e-9);
+    EXPECT_TRUE(std::isnan(res->levels.at(2).at(1).value));  // S12: nobody lives there (0 / 0)
 }

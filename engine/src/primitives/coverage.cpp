@@ -1,5 +1,5 @@
-// coverage: the share of demand (zone land, demand polygons such as residential land, or a
-// population raster) within reach of facilities, by straight-line or network distance
+// coverage: the share of demand (zone land, demand polygons such as residential land, or
+// population: a raster, census polygons or heat points) within reach of facilities, by straight-line or network distance
 // (公园绿地服务半径覆盖率, 15-minute life-circle coverage, SDG 11.2.1, 消防救援5分钟可达).
 // Numerator = covered demand, denominator = total demand per finest zone (m² or persons).
 // The road graph is built once per (dataset, mode) per run and shared (network_inputs.hpp).
@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include <citycheck/core/error.hpp>
+#include <citycheck/engine/population_source.hpp>
 #include <citycheck/raster/demand_cells.hpp>
 
 namespace citycheck::engine {
@@ -19,6 +20,33 @@ double default_speed_m_per_min(const std::string& mode) {
     if (mode == "walk") return 60;    // 3.6 km/h, INDICATORS.md (unconfirmed)
     if (mode == "bike") return 250;   // 15 km/h
     return 500;                       // drive: 30 km/h
+}
+
+// Population demand from census polygons (areal weighting) or heat/points: the run's population
+// grid (population_source.hpp, cells of demand_cell_m), each cell's persons at its centre.
+spatial::Demand population_demand(const IndicatorSpec& spec, const DatasetSource& ds,
+                                  const spatial::ZonePolygons& zones) {
+    const auto& p = spec.params;
+    PopulationSource src;
+    src.path = ds.path.string();
+    src.layer = ds.layer;
+    src.where = ds.where;
+    src.encoding = ds.encoding;
+    src.count_field = p.value("demand_count_field", std::string());
+    src.coords = spatial::parse_coord_system(p.value("demand_coords", std::string("wgs84")));
+    const auto built = population_grid_from_source(src, zones.crs, zones.extent(), p.value("demand_cell_m", 100.0));
+    const auto& g = built.grid.grid;
+    spatial::ZoneLocator locate(zones);
+    spatial::Demand d;
+    d.is_area = false;
+    for (int r = 0; r < g.rows(); ++r)
+        for (int c = 0; c < g.cols(); ++c) {
+            const double v = built.grid.values[static_cast<std::size_t>(r) * g.cols() + c];
+            if (!(v > 0)) continue;
+            const spatial::Pt pt{g.x_of_col(c + 0.5), g.y_of_row(r + 0.5)};
+            if (auto z = locate.locate(pt)) d.cells.push_back({pt, v, *z, -1});
+        }
+    return d;
 }
 
 class Coverage : public Primitive {
@@ -65,8 +93,10 @@ class Coverage : public Primitive {
             if (demand_kind == "polygons")
                 demand = spatial::polygon_demand(*zones, dds.path.string(), combined_where(dds.where, p.value("demand_where", std::string())),
                                                  DEMAND_CELL_M, "", raster::exact_cell_discretiser());
-            else
+            else if (is_raster_dataset(dds.path.string()))
                 demand = spatial::raster_demand(*zones, dds.path.string());
+            else
+                demand = population_demand(spec, dds, *zones);
         }
 
         std::shared_ptr<const RoadNetwork> roads;
