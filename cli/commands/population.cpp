@@ -38,6 +38,9 @@ void add_population_command(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--points-crs", o->rq.points_crs, "CRS of the CSV coordinates (default: lon/lat WGS84/CGCS2000)");
     cmd->add_flag("--skip-bad-rows", o->rq.points.skip_bad_rows, "Leave out unusable CSV rows (warned) instead of failing");
     auto* raster = cmd->add_option("--raster", o->rq.raster_path, "Gridded population raster (WorldPop, GHSL …)");
+    cmd->add_option("--window-cells", o->rq.window_cells, "Cells per read window of --raster (memory budget)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     cmd->add_option("--coords", o->coords, "Coordinate system of the source's lon/lat: wgs84, gcj02 (Amap/Tencent) or bd09 (Baidu)")
         ->capture_default_str();
     cmd->add_option("--grid", o->rq.cell_size, "Grid cell size in metres")->capture_default_str()->check(CLI::PositiveNumber);

@@ -231,7 +231,7 @@ PopulationResult build_population(const PopulationRequest& rq, const Progress& p
         res.calibration = std::move(cal);
     } else {
         res.method = "raster";
-        res.grid = raster::grid_from_raster(rq.raster_path, grid, &res.source_total);
+        res.grid = raster::grid_from_raster(rq.raster_path, grid, &res.source_total, rq.window_cells);
     }
     check_conserved(res.grid.total(), res.source_total, res.method);
 

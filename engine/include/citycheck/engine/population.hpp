@@ -24,6 +24,7 @@ struct PopulationRequest {
     spatial::CsvPointOptions points;  // columns, encoding, skip_bad_rows (coords comes from `coords`)
     std::string points_crs;    // CRS of the CSV coordinates; empty: lon/lat (WGS84/CGCS2000)
     std::string raster_path;   // gridded population
+    long long window_cells = raster::DEFAULT_MAX_CELLS;  // raster read budget (cells per window)
     spatial::CoordSystem coords = spatial::CoordSystem::wgs84;  // of the source's lon/lat
 
     // Dasymetric refinement of census polygons.
