@@ -2,6 +2,7 @@
 #include <citycheck/core/log.hpp>
 #include <citycheck/raster/zones.hpp>
 #include <citycheck/spatial/feature_read.hpp>
+#include <citycheck/spatial/encoding.hpp>
 #include <citycheck/spatial/gdal.hpp>
 #include <citycheck/spatial/zone_layer.hpp>
 
