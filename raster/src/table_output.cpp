@@ -48,7 +48,7 @@ void write_ogr(const std::string& path, const std::string& temp, const std::stri
     layer->CreateField(&id);
     for (const auto& c : t.columns) {
         OGRFieldDefn f(c.c_str(), OFTReal);
-        if (layer->CreateField(&f) != OGRERR_NONE) throw OutputError("cannot create field " + c, {.file = path});
+        if (layer->CreateField(&f) != OGRERR_NONE) throw OutputError(spatial::with_gdal_reason("cannot create field " + c), {.file = path});
     }
     // Zones as read, in their own CRS, reprojected only when another output CRS is asked for.
     std::unique_ptr<spatial::Transform> to_out;
