@@ -35,6 +35,7 @@ struct IndicatorInfo {
     std::string indicator_id;
     std::string name_zh, name_en;
     std::string unit;         // catalogue unit code: percent, km2, m2_per_person, ...
+    std::string primitive;    // zonal, area_share, ..., expression (derived), or "import"
     std::string target;       // human text, e.g. "≥ 40"; empty without a target
     std::string target_op;    // >= > <= < = range; empty without a target
     std::optional<double> target_value, target_min, target_max;
