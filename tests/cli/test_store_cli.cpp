@@ -212,7 +212,7 @@ TEST_P(StoreCli, ImportValuesListsEveryErrorAndImportsNothing) {
     EXPECT_EQ(StoreReader::open(m_store).runs(city).size(), 1u) << "nothing imported";
 
     // A GBK file with Chinese headers imports: a new run supersedes the old one.
-    const std::string utf8 = "指标编号,区划代码,数值,单位,层级\nwater_use_per_capita,C,85.5,m³/人,市\nreclaimed_water_use,D1,30,%,区\n";
+    const std::string utf8 = "指标编号,区划代码,数值,单位,层级\nwater_use_per_capita,C,85.5,m3/人,市\nreclaimed_water_use,D1,30,%,区\n";
     const auto gbk = citycheck::spatial::recode(utf8, "UTF-8", "CP936");
     std::ofstream(m_tmp / "good.csv", std::ios::binary) << gbk;
     r = ct::run_citycheck("import-values " + quote((m_tmp / "good.csv").string()) + " --store " + quote(m_store) + " --city " +

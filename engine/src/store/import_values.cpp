@@ -148,6 +148,18 @@ std::string canonical_column(const std::string& raw) {
     return it == aliases.end() ? std::string() : it->second;
 }
 
+// Ways a unit is written in department tables (GBK has no ³).
+std::vector<std::string> unit_spellings(const std::string& unit, const std::string& label) {
+    std::vector<std::string> out = {unit, label};
+    if (unit == "m3_per_person") out.insert(out.end(), {"m3/人", "立方米/人", "m³/人·年", "m3/人·年"});
+    if (unit == "1e4_m3") out.insert(out.end(), {"万m3", "万立方米"});
+    if (unit == "percent") out.insert(out.end(), {"％", "百分比"});
+    if (unit == "m") out.push_back("米");
+    if (unit == "mm") out.push_back("毫米");
+    if (unit == "count") out.insert(out.end(), {"个", "处", "件"});
+    return out;
+}
+
 struct Known {
     std::string unit;
     std::string label;
@@ -238,7 +250,8 @@ std::vector<ImportedValue> read_import_csv(const std::filesystem::path& csv, con
         if (kit != known.end()) {
             v.unit = kit->second.unit;
             const auto unit = cell(r, "unit");
-            if (!unit.empty() && unit != kit->second.unit && unit != kit->second.label)
+            const auto ok = unit_spellings(kit->second.unit, kit->second.label);
+            if (!unit.empty() && std::find(ok.begin(), ok.end(), unit) == ok.end())
                 errors.push_back(at + "wrong unit '" + unit + "' for " + v.indicator_id + " (expected " + kit->second.label +
                                  (kit->second.label != kit->second.unit ? " or " + kit->second.unit : std::string()) + ")");
         }
