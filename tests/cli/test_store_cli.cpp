@@ -239,6 +239,20 @@ TEST_P(StoreCli, ImportValuesListsEveryErrorAndImportsNothing) {
     const auto inds = reader.indicators(cur->run_id);
     EXPECT_EQ(inds.size(), 5u);
     EXPECT_EQ(inds.back().name_zh, "再生水利用率");
+    // Dimension and overall scores are recomputed from the stored indicator scores; the imported
+    // values have no target, so they must come out exactly as the scorer made them in the run.
+    const auto before = reader.dimensions(runs[0].run_id == cur->run_id ? runs[1].run_id : runs[0].run_id);
+    const auto after = reader.dimensions(cur->run_id);
+    ASSERT_EQ(before.size(), after.size());
+    ASSERT_FALSE(after.empty());
+    for (std::size_t i = 0; i < after.size(); ++i) {
+        EXPECT_EQ(before[i].zone_id + before[i].system + before[i].dimension, after[i].zone_id + after[i].system + after[i].dimension);
+        EXPECT_EQ(before[i].score.has_value(), after[i].score.has_value()) << after[i].zone_id << " " << after[i].dimension;
+        if (before[i].score && after[i].score) {
+            EXPECT_NEAR(*before[i].score, *after[i].score, 1e-9);
+        }
+        EXPECT_EQ(before[i].grade, after[i].grade);
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreCli, ::testing::Values("gpkg", "postgis"), [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });

@@ -16,6 +16,8 @@
 #include <set>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 namespace citycheck::engine::store {
 
 const std::vector<DepartmentIndicator>& department_indicators() {
@@ -196,6 +198,92 @@ std::map<std::string, Known> known_indicators(const StoreReader& reader, const s
     }
     return out;
 }
+ScoringConfig scoring_of(const std::string& json) {
+    ScoringConfig c;
+    if (json.empty()) return c;
+    const auto j = nlohmann::json::parse(json, nullptr, false);
+    if (j.is_discarded()) return c;
+    c.tolerance = j.value("tolerance", c.tolerance);
+    if (j.contains("grades") && j["grades"].is_array() && j["grades"].size() == 3) {
+        c.grade_excellent = j["grades"][0].get<double>();
+        c.grade_good = j["grades"][1].get<double>();
+        c.grade_fair = j["grades"][2].get<double>();
+    }
+    const double w = j.value("survey_weight", 0.0);
+    if (w > 0) c.survey = SurveyConfig{{}, w};
+    return c;
+}
+
+// Dimension and overall scores of every zone of a run from its stored indicator scores (which
+// already hold any indicator-level survey merge), the same way score_zone combines them; the
+// dimension survey scores are kept from the copied rows.
+void recompute_dimension_scores(StoreDb& db, const std::string& id, const ScoringConfig& config) {
+    struct Ind {
+        double weight = 1;
+        bool helper = false;
+        std::string tdt, mohurd;
+    };
+    std::map<std::string, Ind> inds;
+    for (const auto& r : db.query("SELECT indicator_id, weight, helper, dimension_tdt1063, dimension_mohurd FROM run_indicators WHERE run_id = " + sql_quote(id)))
+        inds[r.str("indicator_id")] = Ind{r.num("weight").value_or(1.0), r.integer("helper") != 0, r.str("dimension_tdt1063"), r.str("dimension_mohurd")};
+    std::map<std::string, std::vector<std::pair<std::string, double>>> scores;  // level|zone → (indicator, score)
+    for (const auto& r : db.query("SELECT indicator_id, level, zone_id, score FROM indicator_values WHERE run_id = " + sql_quote(id) + " ORDER BY fid"))
+        if (auto sc = r.num("score")) scores[r.str("level") + "|" + r.str("zone_id")].emplace_back(r.str("indicator_id"), *sc);
+    std::map<std::string, double> survey;  // level|zone|system|dimension → survey score
+    for (const auto& r : db.query("SELECT level, zone_id, system, dimension, survey FROM dimension_scores WHERE run_id = " + sql_quote(id)))
+        if (auto s = r.num("survey")) survey[r.str("level") + "|" + r.str("zone_id") + "|" + r.str("system") + "|" + r.str("dimension")] = *s;
+    const auto zones = db.query("SELECT level, zone_id FROM zones WHERE run_id = " + sql_quote(id) + " ORDER BY level_rank, fid");
+    db.execute("DELETE FROM dimension_scores WHERE run_id = " + sql_quote(id));
+    const double w_survey = config.survey ? config.survey->weight : 0.0;
+    auto opt = [](const std::optional<double>& v) { return v ? sql_number(*v) : std::string("NULL"); };
+    auto grade = [&](const std::optional<double>& v) { return v ? grade_for(*v, config) : std::string(); };
+    for (const auto& z : zones) {
+        const std::string level = z.str("level"), zone = z.str("zone_id"), key = level + "|" + zone;
+        const auto& items = scores[key];
+        auto insert = [&](const std::string& system, const std::string& dim, const std::optional<double>& score,
+                          const std::optional<double>& objective, const std::optional<double>& sv, int n) {
+            db.execute("INSERT INTO dimension_scores (run_id, level, zone_id, system, dimension, score, objective, survey, grade, indicators) VALUES (" +
+                       sql_quote(id) + ", " + sql_quote(level) + ", " + sql_quote(zone) + ", " + sql_quote(system) + ", " +
+                       sql_quote(dim) + ", " + opt(score) + ", " + opt(objective) + ", " + opt(sv) + ", " + sql_quote(grade(score)) +
+                       ", " + std::to_string(n) + ")");
+        };
+        std::optional<double> system_overall[2];
+        for (int s = 0; s < 2; ++s) {
+            const std::string system = s == 0 ? "tdt1063" : "mohurd";
+            double s_sum = 0;
+            int s_n = 0;
+            for (const auto& dim : s == 0 ? TDT1063_DIMENSIONS : MOHURD_DIMENSIONS) {
+                double ds = 0, dw = 0;
+                int n = 0;
+                for (const auto& [ind, score] : items) {
+                    auto it = inds.find(ind);
+                    if (it == inds.end() || it->second.helper || it->second.weight <= 0) continue;
+                    if ((s == 0 ? it->second.tdt : it->second.mohurd) != dim) continue;
+                    ds += it->second.weight * score;
+                    dw += it->second.weight;
+                    ++n;
+                }
+                std::optional<double> objective, sv, merged;
+                if (dw > 0) objective = ds / dw;
+                if (auto f = survey.find(key + "|" + system + "|" + dim); f != survey.end()) sv = f->second;
+                merged = objective && sv ? std::optional<double>((1.0 - w_survey) * *objective + w_survey * *sv) : objective;
+                if (merged) s_sum += *merged, ++s_n;
+                insert(system, dim, merged, objective, sv, n);
+            }
+            if (s_n > 0) system_overall[s] = s_sum / s_n;
+        }
+        double sum = 0, wsum = 0;
+        for (const auto& [ind, score] : items) {
+            auto it = inds.find(ind);
+            if (it == inds.end() || it->second.helper || it->second.weight <= 0) continue;
+            sum += it->second.weight * score;
+            wsum += it->second.weight;
+        }
+        insert("overall", "", wsum > 0 ? std::optional<double>(sum / wsum) : std::nullopt, std::nullopt, std::nullopt, 0);
+        insert("tdt1063", "", system_overall[0], std::nullopt, std::nullopt, 0);
+        insert("mohurd", "", system_overall[1], std::nullopt, std::nullopt, 0);
+    }
+}
 }  // namespace
 
 std::vector<ImportedValue> read_import_csv(const std::filesystem::path& csv, const std::string& store_location,
@@ -315,11 +403,13 @@ ImportResult import_values(const std::filesystem::path& csv, const std::string& 
     ImportResult result;
     result.values = read_import_csv(csv, store_location, options);
     std::map<std::string, Known> known;
+    ScoringConfig scoring;
     {
         const auto reader = StoreReader::open(store_location);
         const auto run = reader.current_run(options.city, options.year);
         result.superseded = run->run_id;
         known = known_indicators(reader, run->run_id);
+        scoring = scoring_of(run->scoring);
     }
     auto db = StoreDb::open(store_location, true, false);
     const std::string id = new_run_id(options.city, options.year);
@@ -373,7 +463,7 @@ ImportResult import_values(const std::filesystem::path& csv, const std::string& 
                        (k.target && k.target->max ? sql_number(*k.target->max) : "NULL") + ", " + sql_quote(dim) +
                        ", 1, 0, 'imported')");
         }
-        const auto a = assess(v.value, k.target, ScoringConfig{});
+        const auto a = assess(v.value, k.target, scoring);
         db.execute("DELETE FROM indicator_values WHERE run_id = " + sql_quote(id) + " AND indicator_id = " + sql_quote(v.indicator_id) +
                    " AND level = " + sql_quote(v.level) + " AND zone_id = " + sql_quote(v.zone_id));
         db.execute("INSERT INTO indicator_values (run_id, indicator_id, level, zone_id, numerator, denominator, value, unit, status, "
@@ -384,9 +474,10 @@ ImportResult import_values(const std::filesystem::path& csv, const std::string& 
                    sql_quote(status_zh(a.status)) + ", " + (a.score ? sql_number(*a.score) : "NULL") + ", " + sql_quote(a.grade) +
                    ", " + sql_quote(v.note) + ", " + sql_quote(source) + ")");
     }
+    recompute_dimension_scores(db, id, scoring);
     db.execute("INSERT INTO run_warnings (run_id, seq, message) VALUES (" + sql_quote(id) + ", 100000, " +
                sql_quote("import-values: " + std::to_string(result.values.size()) + " value(s) from " + csv.filename().string() +
-                         "; dimension and overall scores are those of run " + old) +
+                         " added to a copy of run " + old + "; dimension and overall scores recomputed") +
                ")");
     tx.commit();
     return result;

@@ -32,6 +32,7 @@ RunInfo to_run(const Row& r) {
     i.crs = r.str("crs");
     i.failed_indicators = r.integer("failed_indicators");
     i.source = r.str("source");
+    i.scoring = r.str("scoring");
     return i;
 }
 

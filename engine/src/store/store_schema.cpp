@@ -11,7 +11,7 @@ const std::vector<TableDef>& schema_tables() {
          {{"run_id", OFTString}, {"city", OFTString}, {"year", OFTInteger}, {"status", OFTString},
           {"superseded_by", OFTString}, {"config_sha256", OFTString}, {"config_path", OFTString},
           {"versions", OFTString}, {"started", OFTString}, {"finished", OFTString}, {"crs", OFTString},
-          {"failed_indicators", OFTInteger}, {"source", OFTString}}},
+          {"failed_indicators", OFTInteger}, {"source", OFTString}, {"scoring", OFTString}}},
         {"run_indicators", false,
          {{"run_id", OFTString}, {"indicator_id", OFTString}, {"name_zh", OFTString}, {"name_en", OFTString},
           {"unit", OFTString}, {"primitive", OFTString}, {"target", OFTString}, {"target_op", OFTString}, {"target_value", OFTReal},

@@ -95,6 +95,11 @@ std::string write_run(const std::string& location, const HealthCheckConfig& conf
         set(f, "crs", result.zones.crs().to_user_string());
         set_int(f, "failed_indicators", static_cast<int>(result.failed));
         set(f, "source", options.source);
+        const auto& sc = config.scoring;
+        set(f, "scoring", nlohmann::json{{"tolerance", sc.tolerance},
+                                         {"grades", {sc.grade_excellent, sc.grade_good, sc.grade_fair}},
+                                         {"survey_weight", sc.survey ? sc.survey->weight : 0.0}}
+                              .dump());
         insert(db, l, f, "runs");
     }
     {

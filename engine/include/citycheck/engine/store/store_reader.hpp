@@ -26,6 +26,7 @@ struct RunInfo {
     std::string crs;            // working CRS of the zone geometries (user string, e.g. "EPSG:4547")
     int failed_indicators = 0;
     std::string source;         // "run", or "import" for a run made by `citycheck import-values`
+    std::string scoring;        // JSON: tolerance, grades [优, 良, 中 cut-offs], survey_weight
     bool current() const { return status == "current"; }
 };
 
