@@ -1,4 +1,4 @@
-// citycheck run healthcheck.yaml [--keep-going] [--out DIR] [--csv-bom]
+// citycheck run healthcheck.yaml [--store PATH|PG:...] [--keep-going] [--out DIR] [--csv-bom]
 #include "command_registry.hpp"
 
 #include <iostream>
@@ -7,6 +7,7 @@
 #include <citycheck/core/error.hpp>
 #include <citycheck/core/log.hpp>
 #include <citycheck/engine/runner.hpp>
+#include <citycheck/engine/store/store_writer.hpp>
 #include <citycheck/engine/validate.hpp>
 
 namespace citycheck::cli {
@@ -18,6 +19,7 @@ void add_run_command(CLI::App& app, CliContext& ctx) {
         bool keep_going = false;
         std::string out;
         bool csv_bom = false;
+        std::string store;
     };
     auto opts = std::make_shared<Options>();
     auto* cmd = app.add_subcommand("run", "Compute, roll up and score every indicator of a healthcheck.yaml for every zone at every level");
@@ -25,6 +27,8 @@ void add_run_command(CLI::App& app, CliContext& ctx) {
     cmd->add_flag("--keep-going", opts->keep_going, "Mark failing indicators failed and finish (exit 5) instead of stopping");
     cmd->add_option("--out", opts->out, "Output folder (default: outputs.dir of the file, else out/ beside it)");
     cmd->add_flag("--csv-bom", opts->csv_bom, "Start CSV files with a UTF-8 BOM (for spreadsheet programs)");
+    cmd->add_option("--store", opts->store,
+                    "Also keep the run in the base database: a GeoPackage file (created if missing) or PG:\"host=... dbname=...\"");
     cmd->callback([opts, &ctx] {
         ctx.action = [opts, &ctx] {
             const auto parsed = engine::parse_healthcheck(opts->file);
@@ -35,9 +39,14 @@ void add_run_command(CLI::App& app, CliContext& ctx) {
             if (!opts->out.empty()) ro.out_dir = opts->out;
             if (opts->csv_bom) ro.csv_bom = true;
             ro.progress = ctx.progress();
+            const std::string started = engine::store::utc_now_iso();
             const auto result = engine::run_healthcheck(parsed.config, ro);
             for (const auto& w : result.warnings) log::warning(w);
             for (const auto& f : result.files) std::cout << f.string() << '\n';
+            if (!opts->store.empty()) {  // after the outputs, in one transaction
+                const auto id = engine::store::write_run(opts->store, parsed.config, result, {started, "run"});
+                log::info("stored run " + id + " (" + parsed.config.city + " " + std::to_string(parsed.config.year) + ")");
+            }
             if (result.failed > 0) {
                 std::cerr << result.failed << " indicator(s) failed; see provenance.json and the warnings above\n";
                 return exit_code(ErrorCode::partial);
