@@ -184,7 +184,7 @@ ValidationReport validate_healthcheck(const fs::path& file, bool check_data, con
     for (const auto& ind : cfg.indicators)
         if (!registry.available(ind.spec.primitive))
             issues.warning("indicators." + ind.spec.id,
-                           "primitive '" + ind.spec.primitive + "' is not available in this build yet: `run` fails this indicator (use --keep-going)");
+                           "primitive '" + ind.spec.primitive + "' is not registered in this build: `run` fails this indicator (use --keep-going)");
     if (!check_data) return report;
 
     // Zones.

@@ -34,7 +34,7 @@ std::shared_ptr<const DensityGrid> shared_population_grid(const RunContext& ctx,
 std::vector<double> land_share(const RunContext& ctx, const std::string& dataset, const ClassFilter& select,
                                const std::string& code_field, const raster::Grid& grid) {
     const auto& ds = ctx.dataset(dataset);
-    auto opened = open_vector_layer(ds.path.string(), ds.layer, ds.where, ds.crs);
+    auto opened = open_vector_layer(ds);
     const ErrorContext where{ds.path.string(), opened.layer->GetName()};
     if (opened.crs.empty()) throw InputError("the dataset has no CRS; set datasets." + dataset + ".crs", where);
     int idx = -1;
@@ -45,7 +45,7 @@ std::vector<double> land_share(const RunContext& ctx, const std::string& dataset
     std::vector<std::vector<unsigned char>> polys;
     for (auto& f : *opened.layer) {
         if (idx >= 0 && !select.matches(f->GetFieldAsString(idx))) continue;
-        auto wkb = geometry_wkb(*f, t);
+        auto wkb = geometry_wkb(*f, t, opened.coords);
         if (!wkb.empty()) polys.push_back(std::move(wkb));
     }
     auto share = raster::land_share_from_polygons(polys, grid);
