@@ -8,6 +8,7 @@
 
 #include <citycheck/engine/config.hpp>
 #include <citycheck/engine/runner.hpp>
+#include <citycheck/engine/validate.hpp>
 #include <citycheck/spatial/chinese_coords.hpp>
 #include <citycheck/spatial/crs.hpp>
 
@@ -117,6 +118,9 @@ TEST(CoordsInRun, Gcj02OnAProjectedLayerFails) {
     primitive: point_density
     params: {points: shops_gcj}
 )");
+    const auto report = validate_healthcheck(tmp / "healthcheck.yaml");
+    EXPECT_FALSE(report.ok());
+    EXPECT_NE(report.text().find("datasets.shops_gcj.coords"), std::string::npos) << report.text();
     RunOptions opt;
     opt.write = false;
     opt.keep_going = true;
@@ -146,6 +150,8 @@ TEST(CoordsInRun, GtfsStopsAreAPointDataset) {
     primitive: point_density
     params: {points: stops}
 )");
+    const auto report = validate_healthcheck(tmp / "healthcheck.yaml");  // opens stops.txt as a point table
+    EXPECT_TRUE(report.ok()) << report.text();
     RunOptions opt;
     opt.write = false;
     const auto r = run_healthcheck(load_healthcheck(tmp / "healthcheck.yaml"), opt);

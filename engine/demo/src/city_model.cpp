@@ -434,7 +434,9 @@ BlockPlan CityModel::plan_core(int i, int j) const {
         break;
     case BlockKind::civic:
         add(lo, lo, hi, hi, Land::public_08H2);
-        fac(v < 40 ? Facility::middle_school : v < 70 ? Facility::primary_school : Facility::sports, 100, 100);
+        // 60 m from the south street (the block centre would be exactly 100 m from every street,
+        // the edge of the coverage primitive's snapping distance).
+        fac(v < 40 ? Facility::middle_school : v < 70 ? Facility::primary_school : Facility::sports, 100, 60);
         if (unit(mix(m_seed, tag_facility_extra, i, j)) < 0.5) fac(Facility::culture, 50, 150);
         break;
     case BlockKind::park:
