@@ -12,6 +12,7 @@
 #include <citycheck/raster/demand_cells.hpp>
 #include <citycheck/spatial/coverage.hpp>
 #include <citycheck/spatial/gdal.hpp>
+#include <citycheck/spatial/travel_time.hpp>
 
 namespace citycheck::cli {
 
@@ -37,7 +38,9 @@ void add_coverage_command(CLI::App& app, CliContext& ctx) {
     struct Options {
         std::string facilities, facility_layer, where, tiers, network, demand, demand_value, demand_where, zones, zones_layer, id, output;
         std::string catchments, service_areas, distance_raster;
+        std::string speeds, coords = "wgs84";
         double reach = 500;
+        double reach_min = 0;
         double cell = 10;
         std::string cell_rule = "fractional";
         bool free_access = false;
@@ -51,6 +54,9 @@ void add_coverage_command(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--facility-layer", opts->facility_layer, "Facility layer (OSM default: points and multipolygons)");
     cmd->add_option("--where", opts->where, "OGR SQL filter on the facilities, e.g. \"highway='bus_stop'\"");
     cmd->add_option("--reach", opts->reach, "Reach in metres (service radius or walking distance)")->capture_default_str();
+    cmd->add_option("--reach-min", opts->reach_min, "Reach in minutes of travel along --network (edge time = length / its class speed; one-way respected for drive); replaces --reach");
+    cmd->add_option("--speeds", opts->speeds, "Speeds by road class for --reach-min, over the mode profile's: CLASS:KMH,... e.g. primary:40,residential:20");
+    cmd->add_option("--coords", opts->coords, "Datum of lon/lat facilities (CSV, GTFS, lon/lat layers): wgs84, gcj02 or bd09; converted to WGS84 on read")->capture_default_str();
     cmd->add_option("--reach-tiers", opts->tiers, "Reach by polygon area: MIN_M2:REACH_M,... or 'mohurd' (5000:500,2000:300); smaller polygons are dropped");
     cmd->add_option("--network", opts->network, "Road network: measure along it instead of straight lines");
     opts->road.add(cmd, "walk");
@@ -68,6 +74,7 @@ void add_coverage_command(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--access-max", opts->cov.demand_access_max, "Demand further than this from the network is uncovered (m; default: the reach)");
     cmd->add_flag("--free-access", opts->free_access, "Access legs to and from the network do not count toward the distance");
     cmd->add_flag("--all-components", opts->all_components, "Snap onto every network component, not only the largest");
+    cmd->add_option("--island-nodes", opts->cov.island_nodes, "Components below this many nodes are small islands: facilities and demand nearest to one are reported")->capture_default_str();
     cmd->add_option("--boundary-tolerance", opts->cov.boundary_tolerance, "Polygon facilities: edges within this distance of the boundary are entrances (m)")->capture_default_str();
     cmd->add_option("--boundary-sample", opts->cov.boundary_sample, "Polygon facilities: sample the boundary every N m instead");
     cmd->add_option("--catchments", opts->catchments, "Per-facility table (.csv): demand within reach and demand nearest");
@@ -85,11 +92,17 @@ void add_coverage_command(CLI::App& app, CliContext& ctx) {
             std::vector<spatial::ReachTier> tiers;
             if (opts->tiers == "mohurd") tiers = spatial::mohurd_park_tiers();
             else if (!opts->tiers.empty()) tiers = spatial::parse_reach_tiers(opts->tiers);
+            const bool by_time = opts->reach_min > 0;
+            if (by_time && !cov.network) throw UsageError("--reach-min measures travel time along the network: add --network ROADS");
+            if (by_time && !tiers.empty()) throw UsageError("--reach-min and --reach-tiers cannot be combined");
+            if (!opts->speeds.empty() && !by_time) throw UsageError("--speeds applies to --reach-min");
+            const double reach = by_time ? opts->reach_min : opts->reach;  // minutes on a time graph
+            const auto coords = spatial::parse_coord_system(opts->coords);
 
             progress.report(0.0, "reading zones");
             const auto zones = spatial::read_zones(opts->zones, opts->id, opts->road.target(), opts->zones_layer);
             progress.report(0.05, "reading facilities");
-            const auto facilities = spatial::read_facilities(opts->facilities, opts->where, zones.crs, opts->reach, tiers, opts->facility_layer);
+            const auto facilities = spatial::read_facilities(opts->facilities, opts->where, zones.crs, reach, tiers, opts->facility_layer, coords);
             if (facilities.items.empty()) log::warning("no facilities matched; every zone gets 0 % coverage");
             if (facilities.below_smallest_tier)
                 log::info(fmt::format("{} polygons are smaller than the smallest reach tier and were not used", facilities.below_smallest_tier));
@@ -118,12 +131,22 @@ void add_coverage_command(CLI::App& app, CliContext& ctx) {
                 read.target = zones.crs;
                 const auto lines = spatial::read_road_lines(opts->network, read);
                 graph = spatial::build_road_graph(lines, opts->road.build);
+                if (by_time) spatial::use_travel_time(*graph, spatial::mode_profile(read.mode), spatial::parse_class_speeds(opts->speeds));
             }
             const auto result = spatial::compute_coverage(facilities, demand, zones.ids.size(), graph ? &*graph : nullptr, cov,
                                                           progress.scaled(0.3, 0.95));
             const auto& st = result.stats;
             log::info(fmt::format("{} facilities ({} not within --snap-max of the network), {} access points; {} demand cells ({} not within --access-max)",
                                   st.facilities, st.facilities_unsnapped, st.access_points, st.demand_cells, st.demand_unsnapped));
+            if (st.facilities_on_islands > 0) {
+                std::string fids;
+                for (std::size_t k = 0; k < st.island_facility_fids.size(); ++k) fids += (k ? "," : "") + std::to_string(st.island_facility_fids[k]);
+                log::warning(fmt::format("{} facilities lie nearest to a small network island (fewer than {} nodes; {} such components): feature ids {}",
+                                         st.facilities_on_islands, cov.island_nodes, st.island_components, fids));
+            }
+            if (st.demand_on_islands > 0)
+                log::warning(fmt::format("{} demand cells (weight {}) lie nearest to a small network island (fewer than {} nodes)",
+                                         st.demand_on_islands, fmt_num(st.demand_on_islands_weight), cov.island_nodes));
 
             std::vector<std::vector<std::string>> rows;
             rows.push_back({"zone_id", "demand_" + unit, "covered_" + unit, "coverage_pct"});
@@ -134,10 +157,12 @@ void add_coverage_command(CLI::App& app, CliContext& ctx) {
             write_csv(opts->output, rows);
             if (!opts->catchments.empty()) {
                 std::vector<std::vector<std::string>> c;
-                c.push_back({"facility_fid", "reach_m", "access_points", "demand_within_reach_" + unit, "demand_nearest_" + unit});
-                for (const auto& f : result.catchments)
+                c.push_back({"facility_fid", by_time ? "reach_min" : "reach_m", "access_points", "demand_within_reach_" + unit, "demand_nearest_" + unit, "on_island"});
+                for (const auto& f : result.catchments) {
+                    const bool island = std::find(st.island_facility_fids.begin(), st.island_facility_fids.end(), f.fid) != st.island_facility_fids.end();
                     c.push_back({std::to_string(f.fid), fmt_num(f.reach), std::to_string(f.access_points), fmt_num(f.demand_within_reach),
-                                 fmt_num(f.demand_nearest)});
+                                 fmt_num(f.demand_nearest), island ? "1" : "0"});
+                }
                 write_csv(opts->catchments, c);
             }
             if (!opts->service_areas.empty()) spatial::write_service_areas(opts->service_areas, zones, demand, result);

@@ -1,6 +1,7 @@
 // healthcheck.yaml parsing: structure, names, parameters and references, every error in one pass.
 #include <citycheck/core/error.hpp>
 #include <citycheck/engine/config.hpp>
+#include <citycheck/spatial/chinese_coords.hpp>
 #include <citycheck/engine/indicator_parse.hpp>
 #include <citycheck/engine/primitive_params.hpp>
 
@@ -41,7 +42,7 @@ const ConfiguredIndicator* HealthCheckConfig::find_indicator(const std::string& 
 namespace {
 const std::vector<std::string> TOP_KEYS = {"version", "city", "year", "crs", "zones", "datasets", "indicators", "scoring", "outputs"};
 const std::vector<std::string> ZONE_KEYS = {"path", "layer", "id_field", "name_field", "parent_field", "where", "crs"};
-const std::vector<std::string> DATASET_KEYS = {"path", "layer", "role", "where", "crs", "encoding", "description"};
+const std::vector<std::string> DATASET_KEYS = {"path", "layer", "role", "where", "crs", "coords", "encoding", "description"};
 const std::vector<std::string> OVERRIDE_KEYS = {"id", "enabled", "weight", "params", "target", "name", "dimensions"};
 const std::vector<std::string> SCORING_KEYS = {"tolerance", "grades", "survey"};
 const std::vector<std::string> OUTPUT_KEYS = {"dir", "csv_bom", "formats"};
@@ -125,6 +126,13 @@ void parse_datasets(const YAML::Node& node, const fs::path& base, HealthCheckCon
         d.where = get_string(kv.second, "where", path, issues, false).value_or("");
         d.crs = get_string(kv.second, "crs", path, issues, false).value_or("");
         d.encoding = get_string(kv.second, "encoding", path, issues, false).value_or("");
+        if (auto c = get_string(kv.second, "coords", path, issues, false)) {
+            try {
+                d.coords = spatial::parse_coord_system(*c);
+            } catch (const Error& e) {
+                issues.error(key_path(path, "coords"), e.what(), kv.second["coords"]);
+            }
+        }
         d.description = get_string(kv.second, "description", path, issues, false).value_or("");
         cfg.datasets[name] = d;
     }

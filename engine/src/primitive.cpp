@@ -1,4 +1,4 @@
-// Primitive registry, run context accessors and the stubs for primitives not in this build.
+// Primitive registry and run context accessors.
 #include <citycheck/core/error.hpp>
 #include <citycheck/engine/primitive.hpp>
 
@@ -56,8 +56,7 @@ std::vector<std::string> PrimitiveRegistry::names() const {
 }
 
 bool PrimitiveRegistry::available(const std::string& name) const {
-    const auto* p = find(name);
-    return p && !dynamic_cast<const UnavailablePrimitive*>(p);
+    return find(name) != nullptr;
 }
 
 const PrimitiveRegistry& PrimitiveRegistry::builtin() {
@@ -67,11 +66,6 @@ const PrimitiveRegistry& PrimitiveRegistry::builtin() {
         return r;
     }();
     return registry;
-}
-
-ZoneValues UnavailablePrimitive::compute(const IndicatorSpec&, const RunContext&) const {
-    throw UsageError("primitive '" + m_name + "' is not available in this build yet (it arrives with " + m_with +
-                     "); disable the indicator (enabled: false) or run with --keep-going");
 }
 
 }  // namespace citycheck::engine

@@ -24,6 +24,7 @@ struct DataInfo {
     std::vector<std::string> fields;
     std::optional<spatial::Box> lonlat;
     std::string path_key;  // "datasets.name"
+    spatial::Crs crs;      // vector layers: the layer's CRS (or the override)
 };
 
 std::optional<spatial::Box> to_lonlat(const spatial::Box& b, const spatial::Crs& crs) {
@@ -72,10 +73,13 @@ void inspect_vector(const std::string& path_key, const fs::path& file, const std
         info.geometry = geometry_class(opened.layer->GetGeomType());
         auto* defn = opened.layer->GetLayerDefn();
         for (int i = 0; i < defn->GetFieldCount(); ++i) info.fields.push_back(defn->GetFieldDefn(i)->GetNameRef());
+        const auto ext = file.extension().string();
+        if (opened.crs.empty() && crs.empty() && (ext == ".csv" || ext == ".txt")) opened.crs = spatial::Crs::from_epsg(4326);  // lon/lat points, GTFS
         if (opened.crs.empty()) {
             issues.error(path_key, "the layer has no CRS; add a .prj or set " + path_key + ".crs (e.g. EPSG:4547)");
             return;
         }
+        info.crs = opened.crs;
         OGREnvelope env;
         if (opened.layer->GetExtent(&env, TRUE) == OGRERR_NONE)
             info.lonlat = to_lonlat({env.MinX, env.MinY, env.MaxX, env.MaxY}, opened.crs);
@@ -95,8 +99,10 @@ void inspect_dataset(const DatasetSource& d, DataInfo& info, Issues& issues) {
     }
     try {
         const auto ext = d.path.extension().string();
-        auto options = ext == ".csv" ? spatial::csv_point_open_options() : spatial::vector_open_options(d.path.string());
-        auto ds = spatial::open_dataset(d.path.string(), spatial::DatasetKind::any, options);
+        const bool table = ext == ".csv" || ext == ".txt";  // point tables (GTFS stops.txt): never the XYZ raster driver
+        auto options = table ? spatial::csv_point_open_options() : spatial::vector_open_options(d.path.string());
+        auto ds = spatial::open_dataset(ext == ".txt" ? "CSV:" + d.path.string() : d.path.string(),
+                                        table ? spatial::DatasetKind::vector : spatial::DatasetKind::any, options);
         if (ds->GetRasterCount() > 0 && ds->GetLayerCount() == 0) {
             info.opened = true;
             info.raster = true;
@@ -119,6 +125,13 @@ void inspect_dataset(const DatasetSource& d, DataInfo& info, Issues& issues) {
         return;
     }
     inspect_vector(key, d.path, d.layer, d.where, d.crs, info, issues);
+    if (d.coords != spatial::CoordSystem::wgs84 && !info.crs.empty()) {
+        try {
+            spatial::require_lonlat_for(info.crs, d.coords, key);
+        } catch (const Error& e) {
+            issues.error(key_path(key, "coords"), e.message());
+        }
+    }
 }
 
 bool has_field(const DataInfo& info, const std::string& f) {
@@ -184,7 +197,7 @@ ValidationReport validate_healthcheck(const fs::path& file, bool check_data, con
     for (const auto& ind : cfg.indicators)
         if (!registry.available(ind.spec.primitive))
             issues.warning("indicators." + ind.spec.id,
-                           "primitive '" + ind.spec.primitive + "' is not available in this build yet: `run` fails this indicator (use --keep-going)");
+                           "primitive '" + ind.spec.primitive + "' is not registered in this build: `run` fails this indicator (use --keep-going)");
     if (!check_data) return report;
 
     // Zones.

@@ -23,6 +23,11 @@ double max_reach_of(const FacilitySet& f) {
     return r;
 }
 
+double facility_distance(const Facility& f, Pt p) {
+    if (f.is_line) return f.polygon.boundary_distance(p);
+    return f.is_polygon ? f.polygon.distance(p) : std::hypot(p.x - f.point.x, p.y - f.point.y);
+}
+
 // Facilities bucketed by their envelope grown by their reach, for Euclidean queries.
 class FacilityGrid {
   public:
@@ -61,7 +66,7 @@ class FacilityGrid {
         std::uint32_t label = kNoLabel;
         for (std::uint32_t i : m_buckets[static_cast<std::size_t>(r * m_cols + c)]) {
             const Facility& f = m_set.items[i];
-            const double d = f.is_polygon ? f.polygon.distance(p) : std::hypot(p.x - f.point.x, p.y - f.point.y);
+            const double d = facility_distance(f, p);
             if (d > f.reach) continue;
             const double eff = d + (max_reach - f.reach);
             if (eff < best) best = eff, label = i;
@@ -75,7 +80,7 @@ class FacilityGrid {
         const long long c = col(p.x), r = row(p.y);
         for (std::uint32_t i : m_buckets[static_cast<std::size_t>(r * m_cols + c)]) {
             const Facility& f = m_set.items[i];
-            const double d = f.is_polygon ? f.polygon.distance(p) : std::hypot(p.x - f.point.x, p.y - f.point.y);
+            const double d = facility_distance(f, p);
             if (d <= f.reach) fn(i);
         }
     }
@@ -96,9 +101,53 @@ struct CatchmentWorkspace {
     std::uint32_t generation = 0;
 };
 
+bool small_island(const RoadGraph& g, std::uint32_t component, std::size_t island_nodes) {
+    return component != 0 && g.component_sizes()[component] < island_nodes;
+}
+
+// Diagnostics: facilities and demand whose nearest edge (over the whole graph) lies on a small
+// island. With largest_component_only they were snapped elsewhere or not at all; without it they
+// sit on the island, cut off from the rest.
+void report_islands(const RoadGraph& g, const EdgeIndex& used, const FacilitySet& facilities, const Demand& demand,
+                    const std::vector<EdgePosition>& demand_pos, const CoverageOptions& options, double access_max,
+                    CoverageStats& st) {
+    for (std::uint32_t c = 1; c < g.component_count(); ++c)
+        if (small_island(g, c, options.island_nodes)) ++st.island_components;
+    if (st.island_components == 0) return;
+    const bool all_edges = !options.largest_component_only;
+    std::optional<EdgeIndex> every;
+    if (!all_edges) every.emplace(g, 0);
+    const EdgeIndex& index = all_edges ? used : *every;
+    auto on_island = [&](const std::optional<EdgePosition>& p) {
+        return p && small_island(g, g.edge_component(p->edge), options.island_nodes);
+    };
+    for (const auto& f : facilities.items) {
+        std::optional<EdgePosition> nearest;
+        if (f.is_polygon) {
+            for (const auto& ring : f.polygon.rings)
+                for (const Pt& p : ring)
+                    if (auto q = index.nearest(p, options.facility_snap_max); q && (!nearest || q->access < nearest->access)) nearest = q;
+        } else {
+            nearest = index.nearest(f.point, options.facility_snap_max);
+        }
+        if (on_island(nearest)) {
+            ++st.facilities_on_islands;
+            st.island_facility_fids.push_back(f.fid);
+        }
+    }
+    std::vector<std::uint8_t> flag(demand.cells.size(), 0);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, demand.cells.size(), 2048), [&](const auto& r) {
+        for (std::size_t i = r.begin(); i < r.end(); ++i)
+            flag[i] = all_edges ? (demand_pos[i].valid() && small_island(g, g.edge_component(demand_pos[i].edge), options.island_nodes))
+                                : on_island(index.nearest(demand.cells[i].p, access_max));
+    });
+    for (std::size_t i = 0; i < flag.size(); ++i)
+        if (flag[i]) ++st.demand_on_islands, st.demand_on_islands_weight += demand.cells[i].weight;
+}
+
 }  // namespace
 
-std::vector<Source> facility_sources(const RoadGraph& /*graph*/, const EdgeIndex& index, const FacilitySet& facilities,
+std::vector<Source> facility_sources(const RoadGraph& graph, const EdgeIndex& index, const FacilitySet& facilities,
                                      const CoverageOptions& options, double max_reach, CoverageStats& stats) {
     std::vector<Source> sources;
     std::vector<EdgePosition> found;
@@ -141,7 +190,9 @@ std::vector<Source> facility_sources(const RoadGraph& /*graph*/, const EdgeIndex
             continue;
         }
         stats.access_points += found.size();
-        for (const auto& pos : found) sources.push_back({pos, shift + (options.count_access ? pos.access : 0.0), i});
+        // The access leg is travelled at the speed of the edge it joins (its cost per metre).
+        for (const auto& pos : found)
+            sources.push_back({pos, shift + (options.count_access ? pos.access * graph.cost_rate(pos.edge) : 0.0), i});
     }
     return sources;
 }
@@ -181,7 +232,9 @@ CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& dem
         const bool largest = options.largest_component_only;
         EdgeIndex index(*graph, 0, [&](std::uint32_t e) { return !largest || graph->edge_component(e) == 0; });
         const auto sources = facility_sources(*graph, index, facilities, options, max_reach, st);
-        const double access_max = options.demand_access_max >= 0 ? options.demand_access_max : std::max(max_reach, 1.0);
+        // Default: as far as the reach can carry an access leg (the reach in metres for lengths).
+        const double access_max = options.demand_access_max >= 0 ? options.demand_access_max
+                                                                 : std::max(max_reach / graph->min_cost_rate(), 1.0);
         std::vector<EdgePosition> pos(n);
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 2048), [&](const auto& r) {
             for (std::size_t i = r.begin(); i < r.end(); ++i)
@@ -189,6 +242,7 @@ CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& dem
         });
         for (std::size_t i = 0; i < n; ++i)
             if (!pos[i].valid()) ++st.demand_unsnapped, st.demand_unsnapped_weight += demand.cells[i].weight;
+        report_islands(*graph, index, facilities, demand, pos, options, access_max, st);
         st.snap_seconds = seconds_since(t0);
 
         progress.report(0.4, "network search");
@@ -204,7 +258,7 @@ CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& dem
                 if (!pos[i].valid()) continue;
                 const NetDistance nd = distance_to(*graph, ws, pos[i]);
                 if (nd.label == kNoLabel) continue;
-                eff[i] = nd.distance + (options.count_access ? pos[i].access : 0.0);
+                eff[i] = nd.distance + (options.count_access ? pos[i].access * graph->cost_rate(pos[i].edge) : 0.0);
                 label[i] = nd.label;
             }
         });
@@ -256,7 +310,8 @@ CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& dem
                     for (std::uint32_t i : cells) {
                         const NetDistance nd = distance_to(*graph, w.search, pos[i]);
                         if (nd.label == kNoLabel) continue;
-                        if (nd.distance + (options.count_access ? pos[i].access : 0.0) <= max_reach + 1e-9) sum += demand.cells[i].weight;
+                        if (nd.distance + (options.count_access ? pos[i].access * graph->cost_rate(pos[i].edge) : 0.0) <= max_reach + 1e-9)
+                            sum += demand.cells[i].weight;
                     }
                     out.demand_within_reach = sum;
                 }

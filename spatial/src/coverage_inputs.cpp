@@ -33,8 +33,13 @@ bool ends_with_ci(const std::string& s, const std::string& suffix) {
     return true;
 }
 
+bool is_csv_like(const std::string& path) { return ends_with_ci(path, ".csv") || is_gtfs_stops_path(path); }
+
+// GDAL opens .csv itself; a GTFS .txt needs the CSV driver named.
+std::string gdal_path_for(const std::string& path) { return ends_with_ci(path, ".txt") ? "CSV:" + path : path; }
+
 std::vector<std::string> open_options_for(const std::string& path) {
-    if (ends_with_ci(path, ".csv"))
+    if (is_csv_like(path))
         return {"X_POSSIBLE_NAMES=lon,longitude,lng,x,X,stop_lon", "Y_POSSIBLE_NAMES=lat,latitude,y,Y,stop_lat", "KEEP_GEOM_COLUMNS=YES",
                 "AUTODETECT_TYPE=YES"};
     if (is_osm_path(path)) return {};
@@ -62,6 +67,28 @@ void append_polygon(const OGRGeometry* g, PolygonSet& out) {
     }
 }
 
+// A line as a degenerate ring running out and back, so that the polygon code measures the distance
+// to it (its boundary) and finds where the network meets it; each part of a multiline is one ring.
+void append_line(const OGRGeometry* g, PolygonSet& out) {
+    const auto type = wkbFlatten(g->getGeometryType());
+    if (type == wkbMultiLineString) {
+        const auto* ml = g->toMultiLineString();
+        for (int i = 0; i < ml->getNumGeometries(); ++i) append_line(ml->getGeometryRef(i), out);
+        return;
+    }
+    const auto* ls = g->toLineString();
+    Ring r;
+    for (int i = 0; i < ls->getNumPoints(); ++i) {
+        const Pt p{ls->getX(i), ls->getY(i)};
+        if (r.empty() || !(r.back() == p)) r.push_back(p);
+    }
+    if (r.size() < 2) return;
+    for (std::size_t i = r.size() - 1; i-- > 1;) r.push_back(r[i]);  // back along the interior vertices
+    if (r.size() == 2) r.push_back(r[0]);  // a single segment: a-b-a
+    out.part_begin.push_back(out.rings.size());
+    out.rings.push_back(std::move(r));
+}
+
 struct LayerRead {
     OGRLayer* layer;
     std::string name;
@@ -69,10 +96,11 @@ struct LayerRead {
 
 // Calls fn(feature, geometry in target CRS) for every feature of the chosen layers passing `where`.
 // For OSM files the driver streams all layers at once: read interleaved.
+// Geometries in GCJ-02/BD-09 (`coords`) are converted to WGS84 before the projection.
 template <class Fn>
 Crs for_each_feature(const std::string& path, std::vector<std::string> layers, const std::string& where, Crs target,
-                     Fn&& fn) {
-    auto ds = open_dataset(path, DatasetKind::vector, open_options_for(path));
+                     Fn&& fn, CoordSystem coords = CoordSystem::wgs84) {
+    auto ds = open_dataset(gdal_path_for(path), DatasetKind::vector, open_options_for(path));
     const bool osm = is_osm_path(path);
     std::vector<OGRLayer*> chosen;
     bool explicit_layers = !layers.empty();
@@ -95,8 +123,9 @@ Crs for_each_feature(const std::string& path, std::vector<std::string> layers, c
     }
     if (chosen.empty()) throw UsageError("no layer of the file accepts the --where filter", {.file = path});
     Crs source = Crs::from_ogr(chosen.front()->GetSpatialRef());
-    if (source.empty() && (osm || ends_with_ci(path, ".csv"))) source = Crs::from_epsg(4326);
+    if (source.empty() && (osm || is_csv_like(path))) source = Crs::from_epsg(4326);
     if (source.empty()) throw InputError("the layer has no CRS; add a .prj or pass --crs", {.file = path});
+    require_lonlat_for(source, coords, path);
     if (target.empty()) {
         OGREnvelope env;
         if (chosen.front()->GetExtent(&env, TRUE) != OGRERR_NONE) env = {};
@@ -106,6 +135,7 @@ Crs for_each_feature(const std::string& path, std::vector<std::string> layers, c
     auto handle = [&](OGRFeature& f) {
         OGRGeometry* g = f.GetGeometryRef();
         if (!g || g->IsEmpty()) return;
+        if (coords != CoordSystem::wgs84) convert_geometry_to_wgs84(*g, coords);
         if (!t.is_identity() && g->transform(t.ogr()) != OGRERR_NONE)
             throw InputError(with_gdal_reason("coordinates cannot be transformed to the analysis CRS"),
                              {.file = path, .feature = std::to_string(f.GetFID())});
@@ -199,8 +229,10 @@ std::vector<ReachTier> parse_reach_tiers(const std::string& text) {
 
 std::vector<ReachTier> mohurd_park_tiers() { return {{5000, 500}, {2000, 300}}; }
 
+bool is_gtfs_stops_path(const std::string& path) { return ends_with_ci(path, ".txt"); }
+
 FacilitySet read_facilities(const std::string& path, const std::string& where, const Crs& target, double reach,
-                            const std::vector<ReachTier>& tiers, const std::string& layer) {
+                            const std::vector<ReachTier>& tiers, const std::string& layer, CoordSystem coords) {
     FacilitySet set;
     for_each_feature(path, layer.empty() ? std::vector<std::string>{} : std::vector<std::string>{layer}, where, target,
                      [&](OGRFeature& f, OGRGeometry& g) {
@@ -208,6 +240,15 @@ FacilitySet read_facilities(const std::string& path, const std::string& where, c
         Facility fac;
         fac.fid = f.GetFID();
         const auto type = wkbFlatten(g.getGeometryType());
+        if (type == wkbLineString || type == wkbMultiLineString) {
+            append_line(&g, fac.polygon);
+            if (fac.polygon.rings.empty()) return;
+            fac.is_polygon = fac.is_line = true;
+            fac.point = fac.polygon.rings.front().front();
+            fac.reach = reach;  // lines have no area: tiers do not apply
+            set.items.push_back(std::move(fac));
+            return;
+        }
         if (type == wkbPoint) {
             fac.point = {g.toPoint()->getX(), g.toPoint()->getY()};
             fac.reach = reach;
@@ -237,7 +278,7 @@ FacilitySet read_facilities(const std::string& path, const std::string& where, c
             }
         }
         set.items.push_back(std::move(fac));
-    });
+    }, coords);
     return set;
 }
 

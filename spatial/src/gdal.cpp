@@ -53,7 +53,9 @@ DatasetPtr open_with(const std::string& path, unsigned flags, DatasetKind kind,
                      const std::vector<std::string>& open_options) {
     GdalEnvironment::ensure();
     const bool is_virtual = path.rfind("/vsi", 0) == 0 || path.rfind("PG:", 0) == 0;
-    if (!is_virtual && !std::filesystem::exists(path))
+    // "CSV:file.txt" forces the CSV driver on another extension (GTFS stops.txt): check the file.
+    const std::string on_disk = path.rfind("CSV:", 0) == 0 ? path.substr(4) : path;
+    if (!is_virtual && !std::filesystem::exists(on_disk))
         throw InputError("no such file or folder; check the path", {.file = path});
     CPLStringList options;
     for (const auto& o : open_options) options.AddString(o.c_str());

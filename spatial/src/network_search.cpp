@@ -190,8 +190,9 @@ void multi_source_search(const RoadGraph& g, std::span<const Source> sources, do
     };
     for (const auto& s : sources) {
         const auto& e = g.edge(s.position.edge);
-        if (e.dir & 2) settle(e.from, s.initial + s.position.offset, s.label);
-        if (e.dir & 1) settle(e.to, s.initial + (e.length - s.position.offset), s.label);
+        const double rate = g.cost_rate(s.position.edge);
+        if (e.dir & 2) settle(e.from, s.initial + s.position.offset * rate, s.label);
+        if (e.dir & 1) settle(e.to, s.initial + (e.length - s.position.offset) * rate, s.label);
     }
     ws.m_sources_by_edge.assign(sources.begin(), sources.end());
     std::sort(ws.m_sources_by_edge.begin(), ws.m_sources_by_edge.end(),
@@ -222,18 +223,19 @@ void multi_source_search(const RoadGraph& g, std::span<const Source> sources, do
 NetDistance distance_to(const RoadGraph& g, const SearchWorkspace& ws, const EdgePosition& p) {
     NetDistance best;
     const auto& e = g.edge(p.edge);
+    const double rate = g.cost_rate(p.edge);  // costs of partial edges are proportional to their length
     auto consider = [&](double d, std::uint32_t label) {
         if (d < best.distance || (d == best.distance && label < best.label)) best = {d, label};
     };
     // Travel from -> position requires the forward direction; to -> position the backward one.
-    if ((e.dir & 1) && ws.distance(e.from) != kUnreached) consider(ws.distance(e.from) + p.offset, ws.label(e.from));
-    if ((e.dir & 2) && ws.distance(e.to) != kUnreached) consider(ws.distance(e.to) + (e.length - p.offset), ws.label(e.to));
+    if ((e.dir & 1) && ws.distance(e.from) != kUnreached) consider(ws.distance(e.from) + p.offset * rate, ws.label(e.from));
+    if ((e.dir & 2) && ws.distance(e.to) != kUnreached) consider(ws.distance(e.to) + (e.length - p.offset) * rate, ws.label(e.to));
     const auto& srcs = ws.m_sources_by_edge;
     auto it = std::lower_bound(srcs.begin(), srcs.end(), p.edge,
                                [](const Source& s, std::uint32_t edge) { return s.position.edge < edge; });
     for (; it != srcs.end() && it->position.edge == p.edge; ++it) {
         const double delta = p.offset - it->position.offset;
-        if ((delta >= 0 && (e.dir & 1)) || (delta <= 0 && (e.dir & 2))) consider(it->initial + std::abs(delta), it->label);
+        if ((delta >= 0 && (e.dir & 1)) || (delta <= 0 && (e.dir & 2))) consider(it->initial + std::abs(delta) * rate, it->label);
     }
     return best;
 }

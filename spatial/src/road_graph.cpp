@@ -30,6 +30,17 @@ Pt RoadGraph::point_at(std::uint32_t e, double offset) const {
 void RoadGraph::set_costs_by_edge(const std::vector<double>& cost) {
     if (cost.size() != m_edges.size()) throw InternalError("set_costs_by_edge: one cost per edge expected");
     for (std::size_t a = 0; a < m_arc_edge.size(); ++a) m_arc_cost[a] = cost[m_arc_edge[a]];
+    m_cost_rate.assign(m_edges.size(), 0.0);
+    m_min_cost_rate = 0;
+    bool first = true;
+    for (std::size_t e = 0; e < m_edges.size(); ++e) {
+        if (!(cost[e] >= 0)) throw InternalError("set_costs_by_edge: costs must be non-negative");
+        if (m_edges[e].length <= 0) continue;  // a zero-length edge: no position along it costs anything
+        m_cost_rate[e] = cost[e] / m_edges[e].length;
+        if (first || m_cost_rate[e] < m_min_cost_rate) m_min_cost_rate = m_cost_rate[e];
+        first = false;
+    }
+    if (first) m_min_cost_rate = 1.0;
 }
 
 namespace {

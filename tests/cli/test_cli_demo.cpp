@@ -20,7 +20,7 @@ TEST(CliDemo, WritesTheCityAndListsItsFiles) {
         EXPECT_TRUE(std::filesystem::exists(line)) << line;
         ++n;
     }
-    EXPECT_EQ(n, 12);  // 10 datasets, demo-city.json, healthcheck.yaml
+    EXPECT_EQ(n, 16);  // 14 datasets, demo-city.json, healthcheck.yaml
     for (const char* f : {"zones.gpkg", "landuse.gpkg", "dltb_gbk.shp", "roads.gpkg", "image.tif", "demo-city.json"})
         EXPECT_NE(r.out.find(f), std::string::npos) << f;
     EXPECT_FALSE(std::filesystem::exists(dir / "dltb_gbk.cpg"));

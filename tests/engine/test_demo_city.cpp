@@ -40,7 +40,7 @@ std::uint64_t fnv(std::uint64_t h, const void* data, std::size_t n) {
 std::uint64_t value_checksum(const fs::path& path) {
     std::uint64_t h = 0xCBF29CE484222325ull;
     const auto ext = path.extension().string();
-    if (ext == ".csv" || ext == ".json") {
+    if (ext == ".csv" || ext == ".json" || ext == ".txt") {
         std::string text = citycheck::test::read_file(path);
         if (ext == ".json") {  // the manifest is values only, except nothing: keep as is
         }
@@ -77,7 +77,7 @@ std::map<std::string, std::uint64_t> checksums(const fs::path& dir) {
     std::map<std::string, std::uint64_t> out;
     for (const auto& e : fs::directory_iterator(dir)) {
         const auto ext = e.path().extension().string();
-        if (ext == ".gpkg" || ext == ".shp" || ext == ".tif" || ext == ".csv")
+        if (ext == ".gpkg" || ext == ".shp" || ext == ".tif" || ext == ".csv" || ext == ".txt")
             out[e.path().filename().string()] = value_checksum(e.path());
     }
     return out;
@@ -173,7 +173,7 @@ TEST_F(DemoCityTest, SameSeedSameValuesOtherSeedDifferent) {
     TempDir again("citycheck-demo-again");
     citycheck::demo::write_demo_city(again.path(), {k_seed, k_size_km});
     const auto a = checksums(dir()), b = checksums(again.path());
-    ASSERT_EQ(a.size(), 10u);
+    ASSERT_EQ(a.size(), 14u);
     EXPECT_EQ(a, b);
 
     TempDir other("citycheck-demo-other");
@@ -181,6 +181,59 @@ TEST_F(DemoCityTest, SameSeedSameValuesOtherSeedDifferent) {
     const auto c = checksums(other.path());
     for (const char* f : {"landuse.gpkg", "image.tif", "population.tif", "census.csv", "roads.gpkg"})
         EXPECT_NE(a.at(f), c.at(f)) << f << " did not change with the seed";
+}
+
+// 城区, 建成区 and 城镇开发边界 are block unions: their areas are the known answers; shelters lie in
+// 城区; waterlogging points in 建成区; stops.txt lists every bus stop and metro station.
+TEST_F(DemoCityTest, PlanningBoundariesSheltersAndStopsMatchTheKnownAnswers) {
+    auto b = open_vector(dir() / "boundaries.gpkg");
+    std::map<std::string, std::unique_ptr<OGRGeometry>> geoms;
+    for (const char* name : {"urban_area", "builtup_area", "development_boundary"}) {
+        auto* layer = b->GetLayerByName(name);
+        ASSERT_NE(layer, nullptr) << name;
+        ASSERT_EQ(layer->GetFeatureCount(), 1) << name;
+        OGRFeatureUniquePtr f(layer->GetNextFeature());
+        const double area = f->GetGeometryRef()->toMultiPolygon()->get_Area();
+        EXPECT_NEAR(area, known()[name]["area_m2"].get<double>(), 1e-3) << name;
+        EXPECT_NEAR(f->GetFieldAsDouble("area_m2"), area, 1e-3) << name;
+        geoms[name].reset(f->GetGeometryRef()->clone());
+    }
+    EXPECT_GT(known()["builtup_area"]["area_m2"].get<double>(), 0);
+    EXPECT_TRUE(geoms["development_boundary"]->Contains(geoms["builtup_area"].get()));
+    EXPECT_GT(known()["development_boundary"]["area_m2"].get<double>(), known()["builtup_area"]["area_m2"].get<double>());
+
+    auto sh = open_vector(dir() / "shelters.gpkg");
+    double area = 0;
+    long long n = 0;
+    for (auto& f : *sh->GetLayer(0)) {
+        ++n;
+        area += f->GetGeometryRef()->toPolygon()->get_Area();
+        EXPECT_TRUE(geoms["urban_area"]->Contains(f->GetGeometryRef())) << f->GetFID();
+    }
+    EXPECT_EQ(n, known()["shelters"]["count"].get<long long>());
+    EXPECT_NEAR(area, known()["shelters"]["area_m2"].get<double>(), 1e-3);
+
+    auto fac = open_vector(dir() / "facilities.gpkg");
+    for (const char* kind : {"fire_station", "culture", "football", "waterlogging_point"}) {
+        auto* layer = fac->GetLayerByName(kind);
+        ASSERT_NE(layer, nullptr) << kind;
+        EXPECT_EQ(layer->GetFeatureCount(), known()["facilities"][kind].get<long long>()) << kind;
+    }
+    EXPECT_GT(known()["facilities"]["fire_station"].get<long long>(), 0);
+    EXPECT_EQ(known()["facilities"]["waterlogging_point"], known()["waterlogging_points"]["count"]);
+    for (auto& f : *fac->GetLayerByName("waterlogging_point"))
+        EXPECT_TRUE(geoms["builtup_area"]->Contains(f->GetGeometryRef())) << f->GetFID();
+
+    auto gw = open_vector(dir() / "greenways.gpkg");
+    double length = 0;
+    for (auto& f : *gw->GetLayer(0)) length += f->GetGeometryRef()->toLineString()->get_Length();
+    EXPECT_NEAR(length, known()["greenway_length_total_m"].get<double>(), 1e-6);
+
+    const auto stops = citycheck::test::read_file(dir() / "stops.txt");
+    EXPECT_EQ(stops.substr(0, stops.find('\n')), "stop_id,stop_name,stop_lat,stop_lon,location_type");
+    const auto rows = static_cast<long long>(std::count(stops.begin(), stops.end(), '\n')) - 1;
+    EXPECT_EQ(rows, known()["transit_stops"].get<long long>());
+    EXPECT_EQ(rows, known()["facilities"]["bus_stop"].get<long long>() + known()["facilities"]["metro_station"].get<long long>());
 }
 
 TEST_F(DemoCityTest, ParcelsTileTheCityWithTheDocumentedFields) {

@@ -31,9 +31,8 @@ TEST(ValidateTest, GoodCityPassesWithAWarningForStubPrimitives) {
     const auto report = validate_healthcheck(tmp / "healthcheck.yaml");
     EXPECT_TRUE(report.ok()) << report.text();
     EXPECT_EQ(report.exit_code(), 0);
-    if (!PrimitiveRegistry::builtin().available("coverage")) {
-        EXPECT_NE(report.text().find("not available in this build yet"), std::string::npos);
-    }
+    EXPECT_TRUE(PrimitiveRegistry::builtin().available("coverage"));
+    EXPECT_EQ(report.text().find("not registered in this build"), std::string::npos) << report.text();
 }
 
 TEST(ValidateTest, DataProblemsAreLocated) {

@@ -235,3 +235,26 @@ indicators:
     EXPECT_NEAR(covered("bench_500"), bp["residential_within_500m_m2"].get<double>(), 1.0);
     EXPECT_DOUBLE_EQ(covered("bench_tiered"), covered("bench_300"));
 }
+
+// reach_min on the network is travel time by class speed: residential at 30 km/h = 500 m/min, so
+// 1.2 minutes reach exactly as far as 600 m (access legs at the same speed), and at 60 km/h as far
+// as 1 200 m; the drive profile's own residential speed (30 km/h) is the default.
+TEST(WiredNetworkPrimitives, NetworkReachInMinutesUsesClassSpeeds) {
+    ct::TempDir tmp;
+    const std::string common = "facilities: clinics, metric: network, network: roads, mode: drive, class_field: highway";
+    auto ind = [&](const std::string& id, const std::string& params) {
+        return "  - id: " + id + "\n    name: {zh: " + id + ", en: " + id + "}\n    unit: percent\n    primitive: coverage\n    params: {" +
+               common + ", " + params + "}\n";
+    };
+    const auto r = run_with(tmp,
+                            ind("m600", "reach_m: 600") + ind("m1200", "reach_m: 1200") +
+                                ind("t30", "reach_min: 1.2, speeds_kmh_by_class: {residential: 30}") +
+                                ind("t60", "reach_min: 1.2, speeds_kmh_by_class: {residential: 60}") + ind("tdefault", "reach_min: 1.2"),
+                            DATASETS);
+    for (std::size_t z = 0; z < 4; ++z) {
+        EXPECT_NEAR(value(r, "t30", 2, z), value(r, "m600", 2, z), 1e-9) << z;
+        EXPECT_NEAR(value(r, "t60", 2, z), value(r, "m1200", 2, z), 1e-9) << z;
+        EXPECT_NEAR(value(r, "tdefault", 2, z), value(r, "m600", 2, z), 1e-9) << z;
+    }
+    EXPECT_GT(value(r, "t60", 2, 2), value(r, "t30", 2, 2));
+}

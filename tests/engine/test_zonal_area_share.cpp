@@ -236,6 +236,36 @@ TEST(DemoHealthCheck, CommunityGreenCoverageIsTheKnownAnswer) {
     opt.keep_going = true;
     opt.write = false;
     const auto r = run_healthcheck(load_healthcheck(tmp / "healthcheck.yaml"), opt);
+    // The demo configures every built-in indicator and every one of them computes (issue #7).
+    for (const auto& res : r.table.results()) EXPECT_EQ(res.state, IndicatorState::ok) << res.id << ": " << res.failure;
+    EXPECT_EQ(r.failed, 0u);
+    for (const auto& spec : Catalog::builtin().indicators()) {
+        const auto* res = r.table.find(spec.id);
+        ASSERT_TRUE(res) << spec.id << " is missing from the demo's run";
+        if (res->state != IndicatorState::ok) continue;
+        ASSERT_FALSE(res->levels.empty());
+        EXPECT_TRUE(std::isfinite(res->levels[0][0].value)) << spec.id << " has no city-level value (" << res->levels[0][0].note << ")";
+    }
+    const auto& ka = manifest["known_answers"];
+    auto city = [&](const char* id) {
+        const auto* res = r.table.find(id);
+        EXPECT_TRUE(res && res->state == IndicatorState::ok) << id;
+        return res && res->state == IndicatorState::ok ? res->levels[0][0] : ZoneResult{};
+    };
+    // Known by construction: 城区 is whole urban communities, shelters are parks inside it,
+    // waterlogging points and 建成区 are whole blocks, heat points convert back into the city.
+    EXPECT_NEAR(city("population_urban").value, ka["urban_area"]["population"].get<double>(), 1e-3);
+    EXPECT_NEAR(city("shelter_area").value, ka["shelters"]["area_m2"].get<double>(), 1e-3);
+    EXPECT_NEAR(city("shelter_per_capita").value, ka["shelters"]["per_capita_urban_m2"].get<double>(), 1e-9);
+    EXPECT_NEAR(city("waterlogging_point_density").numerator, ka["waterlogging_points"]["count"].get<double>(), 1e-9);
+    EXPECT_NEAR(city("waterlogging_point_density").value, ka["waterlogging_points"]["per_km2_builtup"].get<double>(), 1e-9);
+    EXPECT_NEAR(city("regional_development_intensity").numerator, ka["builtup_area"]["area_m2"].get<double>(), 1e-3);
+    EXPECT_NEAR(city("development_boundary_area").numerator, ka["development_boundary"]["area_m2"].get<double>(), 1e-3);
+    EXPECT_NEAR(city("heat_point_density").numerator, ka["heat_points"].get<double>(), 1e-9);
+    const auto fire = city("fire_rescue_5min_coverage");
+    EXPECT_GT(fire.value, 0);
+    EXPECT_LE(fire.value, 100);
+    EXPECT_NEAR(fire.denominator, ka["urban_area"]["area_m2"].get<double>(), 1.0);  // 城区 on 10 m cells with exact fractions
     const auto* g = r.table.find("green_coverage");
     ASSERT_TRUE(g);
     ASSERT_EQ(g->state, IndicatorState::ok) << g->failure;

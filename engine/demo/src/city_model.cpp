@@ -121,6 +121,19 @@ CityModel::CityModel(std::uint64_t seed, double size_km) : m_seed(seed) {
     choose_special_areas();
     place_showcase();
     place_clinics();
+    mark_builtup();
+    place_fire_stations();
+}
+
+void CityModel::mark_builtup() {
+    m_builtup.assign(static_cast<std::size_t>(m_nb) * static_cast<std::size_t>(m_nb), 0);
+    m_in_urban_area.assign(m_communities.size(), 0);
+    for (int j = 0; j < m_nb; ++j)
+        for (int i = 0; i < m_nb; ++i)
+            if (plan_core(i, j).urban) {
+                m_builtup[static_cast<std::size_t>(j) * static_cast<std::size_t>(m_nb) + static_cast<std::size_t>(i)] = 1;
+                m_in_urban_area[static_cast<std::size_t>(community_of_block(i, j))] = 1;
+            }
 }
 
 double CityModel::urbanness(int i, int j) const {
@@ -416,11 +429,15 @@ BlockPlan CityModel::plan_core(int i, int j) const {
             add(130, lo, hi, hi, Land::commercial_05H1);
         }
         if (unit(hf) < 0.3) fac(Facility::market, 40, 100);
+        if (unit(mix(m_seed, tag_facility_extra, i, j)) < 0.15) fac(Facility::culture, 160, 160);
         b.service_stub = unit(splitmix64(hx)) < 0.35;
         break;
     case BlockKind::civic:
         add(lo, lo, hi, hi, Land::public_08H2);
-        fac(v < 40 ? Facility::middle_school : v < 70 ? Facility::primary_school : Facility::sports, 100, 100);
+        // 60 m from the south street (the block centre would be exactly 100 m from every street,
+        // the edge of the coverage primitive's snapping distance).
+        fac(v < 40 ? Facility::middle_school : v < 70 ? Facility::primary_school : Facility::sports, 100, 60);
+        if (unit(mix(m_seed, tag_facility_extra, i, j)) < 0.5) fac(Facility::culture, 50, 150);
         break;
     case BlockKind::park:
         if (v < 60) {
@@ -430,6 +447,7 @@ BlockPlan CityModel::plan_core(int i, int j) const {
             add(lo, 50, hi, hi, Land::park_0810);
         }
         if (unit(hf) < 0.35) fac(Facility::sports, 60, 150);
+        if (unit(mix(m_seed, tag_facility_extra, i, j)) < 0.5) fac(Facility::football, 140, 100);
         b.footway = true;
         break;
     case BlockKind::industrial:
@@ -488,7 +506,29 @@ BlockPlan CityModel::plan(int i, int j) const {
     BlockPlan b = plan_core(i, j);
     const auto& c = m_clinics[static_cast<std::size_t>(community_of_block(i, j))];
     if (c[0] == i && c[1] == j) b.facilities.push_back({Facility::clinic, c[2], c[3]});
+    if (auto f = m_fire.find(1LL * i * m_nb + j); f != m_fire.end()) b.facilities.push_back({Facility::fire_station, f->second[0], f->second[1]});
+    // 内涝积水点: about one built-up block in twenty, on the road land at the block's west edge (a
+    // low point of the street), 5 m inside the block so it lies in exactly one community.
+    if (b.urban && unit(mix(m_seed, tag_waterlogging, i, j)) < 0.05) b.facilities.push_back({Facility::waterlogging_point, 5, 100});
     return b;
+}
+
+void CityModel::place_fire_stations() {
+    // One fire station per sub-district with built-up land: on the built-up block nearest the
+    // sub-district's centre (ties: lower j, then lower i), 20 m from the block's south street.
+    for (const auto& z : m_subdistricts) {
+        const Rect& r = z.blocks;
+        const double cx = (r.x0 + r.x1) / 2.0, cy = (r.y0 + r.y1) / 2.0;
+        long long best = -1;
+        double best_d = 0;
+        for (int j = r.y0; j < r.y1; ++j)
+            for (int i = r.x0; i < r.x1; ++i) {
+                if (!block_builtup(i, j)) continue;
+                const double dx = i + 0.5 - cx, dy = j + 0.5 - cy, d = dx * dx + dy * dy;
+                if (best < 0 || d < best_d) best = 1LL * i * m_nb + j, best_d = d;
+            }
+        if (best >= 0) m_fire[best] = {100, 20};
+    }
 }
 
 void CityModel::place_showcase() {

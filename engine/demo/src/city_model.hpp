@@ -39,8 +39,12 @@ struct Rect {  // [x0, x1) × [y0, y1); local metres in a block, or block indice
     bool intersects(const Rect& o) const noexcept { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
 };
 
+// The first seven are the original kinds; the later ones were added for the catalogue's safety
+// and life-circle indicators (their placement uses its own hash streams, so older kinds, parcels
+// and populations are unchanged for a seed).
 enum class Facility : std::uint8_t {
-    primary_school, middle_school, kindergarten, clinic, elderly_care, market, sports, count_
+    primary_school, middle_school, kindergarten, clinic, elderly_care, market, sports, culture, football, fire_station,
+    waterlogging_point, count_
 };
 constexpr int facility_point_kinds = static_cast<int>(Facility::count_);
 
@@ -106,6 +110,10 @@ class CityModel {
 
     BlockPlan plan(int i, int j) const;  // pure: same (seed, i, j) → same plan
     bool block_urban(int i, int j) const;
+    // Built-up (建成区) blocks: those whose plan is urban (the river row is not).
+    bool block_builtup(int i, int j) const { return m_builtup[static_cast<std::size_t>(j) * static_cast<std::size_t>(m_nb) + static_cast<std::size_t>(i)] != 0; }
+    // 城区: the communities (社区 or 村) that contain built-up land — whole units, as TD/T 1064 draws it.
+    bool community_in_urban_area(int k) const { return m_in_urban_area[static_cast<std::size_t>(k)] != 0; }
 
     // Roads: line classes and names.
     const char* line_class(int k) const;  // primary, secondary, tertiary or minor
@@ -118,6 +126,8 @@ class CityModel {
   private:
     BlockPlan plan_core(int i, int j) const;  // without the community clinic
     void place_clinics();
+    void place_fire_stations();
+    void mark_builtup();
     void place_showcase();
     void build_zones();
     void choose_special_areas();
@@ -134,6 +144,9 @@ class CityModel {
     std::vector<Zone> m_districts, m_subdistricts, m_communities;
     ZoneIndex m_index;
     std::vector<std::array<int, 4>> m_clinics;
+    std::map<long long, std::array<int, 2>> m_fire;
+    std::vector<char> m_builtup;        // per block (j * nb + i)
+    std::vector<char> m_in_urban_area;  // per community  // block (i * nb + j) → local x, y of its fire station
     struct Showcase {
         BlockKind kind;
         int variant;

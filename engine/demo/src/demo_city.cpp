@@ -144,6 +144,24 @@ nlohmann::ordered_json manifest(const CityModel& m, const DemoOptions& o, const 
     ordered_json fac;
     for (int f = 0; f < facility_layers; ++f) fac[facility_layer_name(f)] = s.facilities[static_cast<std::size_t>(f)];
     k["facilities"] = fac;
+    const long long block_area = 1LL * block_m * block_m;
+    k["urban_area"] = {{"area_m2", s.urban_area_m2}, {"population", s.urban_area_population},
+                       {"note", "城区 = every community (社区 or 村) with built-up land; population_urban is this population exactly"}};
+    k["builtup_area"] = {{"area_m2", s.builtup_blocks * block_area}, {"blocks", s.builtup_blocks}};
+    k["development_boundary"] = {{"area_m2", s.development_blocks * block_area}, {"blocks", s.development_blocks}};
+    k["shelters"] = {{"count", s.shelters}, {"fixed", s.shelters_fixed}, {"area_m2", s.shelter_area},
+                     {"per_capita_urban_m2", s.urban_area_population > 0 ? static_cast<double>(s.shelter_area) / static_cast<double>(s.urban_area_population) : 0.0},
+                     {"note", "every shelter lies in 城区, so shelter_area = area_m2 and shelter_per_capita = per_capita_urban_m2"}};
+    const long long wl = s.facilities[static_cast<std::size_t>(static_cast<int>(Facility::waterlogging_point))];
+    k["waterlogging_points"] = {{"count", wl},
+                                {"per_km2_builtup", s.builtup_blocks > 0 ? static_cast<double>(wl) / (static_cast<double>(s.builtup_blocks * block_area) / 1e6) : 0.0},
+                                {"note", "every point lies inside 建成区 and inside one community"}};
+    ordered_json gw;
+    long long gw_total = 0;
+    for (const auto& [name, len] : s.greenway_length) gw[name] = len, gw_total += len;
+    k["greenway_length_m"] = gw;
+    k["greenway_length_total_m"] = gw_total;
+    k["transit_stops"] = s.transit_stops.size();
     j["known_answers"] = k;
     return j;
 }
@@ -172,6 +190,9 @@ DemoOutput write_demo_city(const fs::path& dir, const DemoOptions& options, cons
         write_roads(model, t, facilities, stats, progress.scaled(0.35, 0.5));
         facilities.close();
     }
+    write_boundaries(model, t, stats);
+    write_greenways(model, t, stats);
+    write_gtfs_stops(t, stats);
     // The Shapefile driver records ENCODING=CP936 in a .cpg; the demo wants the bare GBK case.
     fs::remove(t / "dltb_gbk.cpg", ec);
     write_zones(model, t, stats);
@@ -180,9 +201,10 @@ DemoOutput write_demo_city(const fs::path& dir, const DemoOptions& options, cons
     write_population(model, t / "population.tif", progress.scaled(0.9, 0.98));
     write_healthcheck(t / "healthcheck.yaml");
 
-    const std::vector<std::string> datasets = {"zones.gpkg",   "landuse.gpkg",   "dltb_gbk.shp", "roads.gpkg",
-                                               "parks.gpkg",   "facilities.gpkg", "image.tif",   "population.tif",
-                                               "census.csv",   "heat.csv"};
+    const std::vector<std::string> datasets = {"zones.gpkg",     "landuse.gpkg",    "dltb_gbk.shp",   "roads.gpkg",
+                                               "parks.gpkg",     "facilities.gpkg", "image.tif",      "population.tif",
+                                               "census.csv",     "heat.csv",        "boundaries.gpkg", "shelters.gpkg",
+                                               "greenways.gpkg", "stops.txt"};
     {
         const auto path = t / "demo-city.json";
         std::ofstream out(path, std::ios::binary);

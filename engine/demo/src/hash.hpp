@@ -45,6 +45,8 @@ enum Tag : std::uint64_t {
     tag_names,
     tag_facility,
     tag_community,
+    tag_facility_extra,  // culture centres and football pitches
+    tag_waterlogging,
 };
 
 }  // namespace citycheck::demo::detail

@@ -23,11 +23,14 @@ const std::vector<FieldDef> k_dltb_fields = {
     {"CZCSXM", OFTString, 4},
 };
 
-const char* const k_facility_names[facility_layers] = {"primary_school", "middle_school", "kindergarten",
-                                                       "clinic",         "elderly_care",  "market",
-                                                       "sports",         "bus_stop",      "metro_station"};
-const char* const k_facility_suffix[facility_point_kinds] = {"小学", "中学", "幼儿园", "社区卫生服务中心",
-                                                             "养老服务中心", "菜市场", "全民健身中心"};
+const char* const k_facility_names[facility_layers] = {
+    "primary_school", "middle_school", "kindergarten", "clinic",         "elderly_care",       "market",
+    "sports",         "culture",       "football",     "fire_station",   "waterlogging_point", "bus_stop",
+    "metro_station"};
+const char* const k_facility_suffix[facility_point_kinds] = {"小学",         "中学",         "幼儿园",
+                                                             "社区卫生服务中心", "养老服务中心", "菜市场",
+                                                             "全民健身中心",   "文化活动中心", "足球场",
+                                                             "消防站",         "积水点"};
 
 // The Shapefile format stops at 2–4 GB per file: above 100 km the GBK copy holds the south-west
 // 100 km × 100 km (500 × 500 blocks, ≈ 0.9 million parcels, ≈ 0.2 GB DBF) only.
@@ -75,6 +78,8 @@ void write_facility(VectorOut& out, Stats& s, int layer, const std::string& name
     OGRPoint p(origin_x + x, origin_y + y);
     f.SetGeometry(&p);
     out.write(layer);
+    if (layer == bus_stop_layer || layer == metro_layer)
+        s.transit_stops.push_back({layer == metro_layer, s.facilities[static_cast<std::size_t>(layer)], name, x, y});
 }
 
 void write_blocks(const CityModel& m, const std::filesystem::path& dir, VectorOut& facilities, Stats& s,
@@ -90,6 +95,12 @@ void write_blocks(const CityModel& m, const std::filesystem::path& dir, VectorOu
     const int dltb = gpkg.add_layer("DLTB", wkbPolygon, k_dltb_fields);
     VectorOut shp(dir / "dltb_gbk.shp", "ESRI Shapefile");
     const int dltb_shp = shp.add_layer("dltb_gbk", wkbPolygon, k_dltb_fields, {"ENCODING=CP936"});
+    // 应急避难场所: every park of at least 5 000 m² in a community of 城区 (one with built-up land);
+    // 固定 from 1 ha, else 紧急 (GB 51143-2015 classes, by size only).
+    VectorOut shelters(dir / "shelters.gpkg", "GPKG");
+    const int shelter_layer = shelters.add_layer("shelters", wkbPolygon,
+                                                 {{"id", OFTInteger64}, {"name", OFTString, 80}, {"area_m2", OFTReal, 16, 2},
+                                                  {"type", OFTString, 10}, {"community_code", OFTString, 12}});
     VectorOut parks(dir / "parks.gpkg", "GPKG");
     const int park_layer = parks.add_layer("parks", wkbPolygon,
                                            {{"park_id", OFTInteger64}, {"name", OFTString, 80},
@@ -192,6 +203,20 @@ void write_blocks(const CityModel& m, const std::filesystem::path& dir, VectorOu
                     f.SetField("dltb_bsm", static_cast<GIntBig>(bsm));
                     f.SetGeometry(&poly);
                     parks.write(park_layer);
+                    if (area >= 5000 && m.community_in_urban_area(ci)) {
+                        OGRFeature& sh = shelters.feature(shelter_layer);
+                        ++s.shelters;
+                        s.shelter_area += area;
+                        const bool fixed = area >= 10000;
+                        s.shelters_fixed += fixed ? 1 : 0;
+                        sh.SetField("id", static_cast<GIntBig>(s.shelters));
+                        sh.SetField("name", (name + (fixed ? "固定避难场所" : "紧急避难场所")).c_str());
+                        sh.SetField("area_m2", static_cast<double>(area));
+                        sh.SetField("type", fixed ? "固定" : "紧急");
+                        sh.SetField("community_code", community.code.c_str());
+                        sh.SetGeometry(&poly);
+                        shelters.write(shelter_layer);
+                    }
                 }
             }
 
@@ -222,6 +247,7 @@ void write_blocks(const CityModel& m, const std::filesystem::path& dir, VectorOu
     gpkg.close();
     shp.close();
     parks.close();
+    shelters.close();
     if (s.bench_park_id == 0) throw InternalError("demo city: the benchmark park was not written");
 }
 

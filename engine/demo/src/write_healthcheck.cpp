@@ -1,6 +1,7 @@
 // DIR/healthcheck.yaml: the demo city's own health-check file, so that `citycheck demo DIR &&
 // citycheck run DIR/healthcheck.yaml` works. The text is docs/examples/demo-healthcheck.yaml (a
-// test keeps the two identical); every path in it is relative to the file.
+// test keeps the two identical); every path in it is relative to the file. It enables every
+// built-in indicator: the generator writes the data each one needs.
 #include <citycheck/core/error.hpp>
 
 #include <fstream>
@@ -11,8 +12,8 @@ namespace citycheck::demo::detail {
 
 namespace {
 constexpr const char* healthcheck_yaml = R"YAML(# healthcheck.yaml of the demo city: `citycheck demo DIR` writes it as DIR/healthcheck.yaml
-# (paths are relative to this file), then `citycheck run DIR/healthcheck.yaml --keep-going`.
-# Indicators whose primitive is not in this build yet fail clearly: run with --keep-going.
+# (paths are relative to this file), then `citycheck run DIR/healthcheck.yaml`.
+# Every built-in indicator is enabled and has its data here (a test runs them all on the demo).
 version: 1                      # required; this citycheck reads version 1
 city: 示范市
 year: 2025
@@ -24,31 +25,41 @@ zones:                          # any of 市/区/街道/社区 (or city/district
   街道: {path: zones.gpkg, layer: subdistrict, id_field: code, name_field: name, parent_field: parent_code}
   社区: {path: zones.gpkg, layer: community,   id_field: code, name_field: name, parent_field: parent_code}
 
-datasets:                       # name: {path, role, [layer, where, crs, encoding, description]}
+datasets:                       # name: {path, role, [layer, where, crs, coords, encoding, description]}
   landuse:         {path: landuse.gpkg, layer: DLTB, role: landuse}
   image:           {path: image.tif, role: image}
   population:      {path: population.tif, role: population}
   roads:           {path: roads.gpkg, layer: roads, role: roads}
+  urban_area:      {path: boundaries.gpkg, layer: urban_area, role: boundary, description: 城区}
+  builtup_area:    {path: boundaries.gpkg, layer: builtup_area, role: boundary, description: 建成区}
+  development_boundary: {path: boundaries.gpkg, layer: development_boundary, role: boundary, description: 城镇开发边界}
   parks:           {path: parks.gpkg, layer: parks, role: polygons}
+  parks_squares:   {path: landuse.gpkg, layer: DLTB, where: "DLBM IN ('0810', '0810A')", role: polygons, description: 公园绿地与广场}
+  open_spaces:     {path: landuse.gpkg, layer: DLTB, where: "DLBM IN ('0810', '0810A')", role: polygons, description: 公共开放空间}
+  greenways:       {path: greenways.gpkg, layer: greenways, role: greenways}
+  shelters:        {path: shelters.gpkg, layer: shelters, role: polygons, description: 应急避难场所}
   clinics:         {path: facilities.gpkg, layer: clinic, role: facilities}
   primary_schools: {path: facilities.gpkg, layer: primary_school, role: facilities}
   middle_schools:  {path: facilities.gpkg, layer: middle_school, role: facilities}
   elderly_care:    {path: facilities.gpkg, layer: elderly_care, role: facilities}
+  culture:         {path: facilities.gpkg, layer: culture, role: facilities}
   markets:         {path: facilities.gpkg, layer: market, role: facilities}
   sports:          {path: facilities.gpkg, layer: sports, role: facilities}
+  football:        {path: facilities.gpkg, layer: football, role: facilities}
+  fire_stations:   {path: facilities.gpkg, layer: fire_station, role: facilities}
+  waterlogging_points: {path: facilities.gpkg, layer: waterlogging_point, role: points}
   bus_stops:       {path: facilities.gpkg, layer: bus_stop, role: facilities}
+  transit_stops:   {path: stops.txt, role: facilities, description: GTFS stops.txt (bus and metro)}
+  heat:            {path: heat.csv, role: points, coords: gcj02, description: 人口热力点 (GCJ-02)}
 
 indicators:
-  # Built-ins by id; override any parameter or target.
-  - id: green_coverage
-    params: {ndvi: {red: 3, nir: 4}, within: null}   # the demo has no 建成区 layer yet: whole zones
+  - builtin: all                # every built-in indicator; entries below override by id
   - id: cultivated_land_area
     target: {value: 10}                               # the plan's value in km² (keeps the built-in ≥)
   - id: life_circle_primary_school_10
     target: {value: 80, source: 本市国土空间总体规划}
-  - id: life_circle_health_15
-  - id: sdg_11_2_1
-    params: {facilities: bus_stops}
+  - id: fire_rescue_5min_coverage                     # fire engines: 5 minutes at these speeds by road class
+    params: {class_field: highway, speeds_kmh_by_class: {primary: 40, secondary: 35, tertiary: 30, residential: 20}}
   # The city's own 特色指标, composed from primitives.
   - id: clinic_density
     name: {zh: 社区卫生服务中心密度, en: Community clinic density}
@@ -70,6 +81,18 @@ indicators:
     primitive: expression
     params: {expr: "clinic_density / market_density"}
     weight: 0                                         # reported, not in the scores
+  - id: heat_point_density                            # GCJ-02 points, converted on read (coords: gcj02)
+    name: {zh: 人口热力点密度, en: Population-heat point density}
+    unit: per_km2
+    primitive: point_density
+    params: {points: heat}
+    weight: 0
+  - id: development_boundary_area
+    name: {zh: 城镇开发边界面积, en: Urban development boundary area}
+    unit: km2
+    primitive: area_share
+    params: {landuse: development_boundary, classes: all, area: planar, output: area}
+    weight: 0
 
 scoring:
   tolerance: 0.10                 # 基本达标 when the relative gap is at most 10 %

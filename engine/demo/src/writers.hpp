@@ -37,6 +37,18 @@ struct Stats {
     std::map<std::string, long long> road_features;
     long long bridges = 0, overpasses = 0, dead_ends = 0;
     long long heat_points = 0;
+    // Added for the safety and green indicators.
+    long long shelters = 0, shelter_area = 0, shelters_fixed = 0;
+    struct Stop {
+        bool metro;
+        long long id;
+        std::string name;
+        double x, y;  // metres from the origin
+    };
+    std::vector<Stop> transit_stops;  // bus stops and metro stations, for gtfs/stops.txt
+    long long builtup_blocks = 0, urban_area_m2 = 0, development_blocks = 0;
+    long long urban_area_population = 0;
+    std::map<std::string, long long> greenway_length;  // m by greenway name
 };
 
 // Parcels (landuse.gpkg, dltb_gbk.shp), parks.gpkg, block facilities and heat.csv.
@@ -52,6 +64,11 @@ void write_image(const CityModel& m, const std::filesystem::path& path, const Pr
 void write_population(const CityModel& m, const std::filesystem::path& path, const Progress& progress);
 // healthcheck.yaml (docs/examples/demo-healthcheck.yaml, paths relative to it).
 void write_healthcheck(const std::filesystem::path& path);
+// boundaries.gpkg (城区, 建成区, 城镇开发边界), greenways.gpkg and gtfs/stops.txt (needs the stops
+// collected by write_roads and the populations from write_blocks).
+void write_boundaries(const CityModel& m, const std::filesystem::path& dir, Stats& s);
+void write_greenways(const CityModel& m, const std::filesystem::path& dir, Stats& s);
+void write_gtfs_stops(const std::filesystem::path& dir, const Stats& s);
 
 // Shared helpers.
 std::string pooled_name(std::uint64_t seed, int level, int index);

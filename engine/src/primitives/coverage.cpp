@@ -6,6 +6,7 @@
 #include "network_inputs.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include <citycheck/core/error.hpp>
 #include <citycheck/engine/population_source.hpp>
@@ -69,18 +70,33 @@ class Coverage : public Primitive {
             for (const auto& t : tiers)
                 if (t.min_area_m2 <= 0) reach = t.reach_m;
         }
+        // reach_min on the network: travel minutes along edges at their class speeds (the mode
+        // profile's table, overridden by speeds_kmh_by_class); one-way edges respected for drive.
+        // With speed_m_per_min, or in straight lines, minutes become metres at one speed.
+        const bool by_time = network && p.contains("reach_min") && p.value("speed_m_per_min", 0.0) <= 0;
+        std::map<std::string, double> speeds;
+        if (p.contains("speeds_kmh_by_class")) {
+            for (auto it = p["speeds_kmh_by_class"].begin(); it != p["speeds_kmh_by_class"].end(); ++it) {
+                if (!it.value().is_number()) throw UsageError("speeds_kmh_by_class." + it.key() + " must be a number (km/h)");
+                speeds[it.key()] = it.value().get<double>();
+            }
+            if (!by_time) out.warnings.push_back("speeds_kmh_by_class applies to reach_min on the network only; ignored");
+        }
         if (p.contains("reach_min")) {
-            if (p.contains("speeds_kmh_by_class"))
-                out.warnings.push_back("speeds_kmh_by_class is not applied yet: one speed (speed_m_per_min or the mode's default) is used");
-            double speed = p.value("speed_m_per_min", 0.0);
-            if (speed <= 0) speed = default_speed_m_per_min(mode);
-            reach = p["reach_min"].get<double>() * speed;
+            if (!tiers.empty()) throw UsageError("reach_min and reach_by_area cannot be combined");
+            if (by_time) {
+                reach = p["reach_min"].get<double>();  // in minutes: the graph's costs are minutes
+            } else {
+                double speed = p.value("speed_m_per_min", 0.0);
+                if (speed <= 0) speed = default_speed_m_per_min(mode);
+                reach = p["reach_min"].get<double>() * speed;
+            }
         }
 
         const auto zones = shared_zone_polygons(ctx, p.value("within", std::string()));
         const auto& fac_ds = ctx.dataset_param(spec, "facilities");
         const auto facilities = spatial::read_facilities(fac_ds.path.string(), combined_where(fac_ds.where, p.value("where", std::string())),
-                                                         zones->crs, reach, tiers, fac_ds.layer);
+                                                         zones->crs, reach, tiers, fac_ds.layer, fac_ds.coords);
         if (facilities.below_smallest_tier > 0)
             out.warnings.push_back(std::to_string(facilities.below_smallest_tier) + " facility polygons are smaller than the smallest tier and were dropped");
 
@@ -100,18 +116,42 @@ class Coverage : public Primitive {
         }
 
         std::shared_ptr<const RoadNetwork> roads;
+        std::shared_ptr<const spatial::RoadGraph> timed;
+        const spatial::RoadGraph* graph = nullptr;
         spatial::CoverageOptions options;
         if (network) {
-            roads = shared_road_network(ctx, p.at("network").get<std::string>(), mode, p.value("class_field", std::string()), "");
+            const auto net_name = p.at("network").get<std::string>();
+            const auto class_field = p.value("class_field", std::string());
+            if (by_time) {
+                timed = shared_travel_time_graph(ctx, net_name, mode, class_field, "", speeds);
+                graph = timed.get();
+            } else {
+                roads = shared_road_network(ctx, net_name, mode, class_field, "");
+                graph = &roads->graph;
+            }
             options.network = true;
+            options.island_nodes = static_cast<std::size_t>(p.value("island_nodes", 20));
         }
-        const auto result = spatial::compute_coverage(facilities, demand, zones->ids.size(), roads ? &roads->graph : nullptr, options, ctx.progress);
+        const auto result = spatial::compute_coverage(facilities, demand, zones->ids.size(), graph, options, ctx.progress);
         out.numerator.resize(result.zones.size());
         out.denominator.resize(result.zones.size());
         for (std::size_t i = 0; i < result.zones.size(); ++i) {
             out.numerator[i] = result.zones[i].covered;
             out.denominator[i] = result.zones[i].demand;
         }
+        const auto& st = result.stats;
+        if (st.facilities_on_islands > 0) {
+            std::string fids;
+            for (std::size_t k = 0; k < st.island_facility_fids.size() && k < 10; ++k)
+                fids += (k ? ", " : "") + std::to_string(st.island_facility_fids[k]);
+            out.warnings.push_back(std::to_string(st.facilities_on_islands) + " facilities lie nearest to a small network island (a component of fewer than " +
+                                   std::to_string(options.island_nodes) + " nodes; feature ids " + fids +
+                                   (st.island_facility_fids.size() > 10 ? ", …" : "") + "): check the road data there");
+        }
+        if (st.demand_on_islands > 0)
+            out.warnings.push_back(std::to_string(st.demand_on_islands) + " demand cells (" + std::to_string(st.demand_on_islands_weight) +
+                                   (demand.is_area ? " m²" : "") + ") lie nearest to a small network island (fewer than " +
+                                   std::to_string(options.island_nodes) + " nodes)");
         if (network && result.stats.facilities_unsnapped > 0)
             out.warnings.push_back(std::to_string(result.stats.facilities_unsnapped) + " facilities are farther than " +
                                    std::to_string(static_cast<int>(options.facility_snap_max)) + " m from the network and were ignored");

@@ -24,7 +24,7 @@ std::shared_ptr<const LineSet> shared_lines(const RunContext& ctx, const std::st
     const auto& ds = ctx.dataset(dataset);
     const std::string filter = combined_where(ds.where, where);
     return ctx.cache.get_or_build<LineSet>("lines:" + dataset + ":" + filter + ":" + class_field + ":" + classes.dump(), [&]() {
-        auto opened = open_vector_layer(ds.path.string(), ds.layer, filter, ds.crs);
+        auto opened = open_vector_layer(ds, where);
         const ErrorContext where_ctx{ds.path.string(), opened.layer->GetName()};
         if (opened.crs.empty()) throw InputError("the dataset has no CRS; set datasets." + dataset + ".crs", where_ctx);
         const ClassFilter select(classes);
@@ -38,7 +38,7 @@ std::shared_ptr<const LineSet> shared_lines(const RunContext& ctx, const std::st
         auto out = std::make_shared<LineSet>();
         for (auto& f : *opened.layer) {
             if (class_idx >= 0 && !select.matches(f->GetFieldAsString(class_idx))) continue;
-            auto wkb = geometry_wkb(*f, t);
+            auto wkb = geometry_wkb(*f, t, opened.coords);
             if (wkb.empty()) continue;
             auto g = geos.from_wkb(wkb);
             out->box.push_back(geos.envelope(*g));

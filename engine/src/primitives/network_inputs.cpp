@@ -5,6 +5,7 @@
 
 #include <citycheck/core/error.hpp>
 #include <citycheck/engine/shared_inputs.hpp>
+#include <citycheck/spatial/travel_time.hpp>
 
 namespace citycheck::engine {
 
@@ -77,6 +78,20 @@ std::shared_ptr<const RoadNetwork> shared_road_network(const RunContext& ctx, co
         net->lines = spatial::read_road_lines(ds.path.string(), opt);
         net->graph = spatial::build_road_graph(net->lines);
         return std::shared_ptr<const RoadNetwork>(net);
+    });
+}
+
+std::shared_ptr<const spatial::RoadGraph> shared_travel_time_graph(const RunContext& ctx, const std::string& dataset,
+                                                                  const std::string& mode, const std::string& class_field,
+                                                                  const std::string& where,
+                                                                  const std::map<std::string, double>& speeds_kmh) {
+    std::string key = "travel-time-graph:" + dataset + ":" + mode + ":" + class_field + ":" + combined_where(ctx.dataset(dataset).where, where);
+    for (const auto& [cls, v] : speeds_kmh) key += ":" + cls + "=" + std::to_string(v);
+    return ctx.cache.get_or_build<spatial::RoadGraph>(key, [&]() {
+        const auto net = shared_road_network(ctx, dataset, mode, class_field, where);
+        auto g = std::make_shared<spatial::RoadGraph>(net->graph);
+        spatial::use_travel_time(*g, spatial::mode_profile(mode), speeds_kmh);
+        return std::shared_ptr<const spatial::RoadGraph>(g);
     });
 }
 

@@ -2,6 +2,7 @@
 // Private helpers of the network/population adapters (coverage, length_density, share_above):
 // the finest zones as planar polygon sets, road graphs per (dataset, mode) and class filters,
 // each built once per run through the run's Intermediates cache.
+#include <map>
 #include <memory>
 #include <regex>
 #include <string>
@@ -34,6 +35,13 @@ struct RoadNetwork {
 std::shared_ptr<const RoadNetwork> shared_road_network(const RunContext& ctx, const std::string& dataset,
                                                        const std::string& mode, const std::string& class_field,
                                                        const std::string& where);
+
+// The same graph with travel minutes as costs (length / class speed; the mode profile's speeds,
+// overridden by `speeds_kmh` per class), built once per run per (network, speeds).
+std::shared_ptr<const spatial::RoadGraph> shared_travel_time_graph(const RunContext& ctx, const std::string& dataset,
+                                                                  const std::string& mode, const std::string& class_field,
+                                                                  const std::string& where,
+                                                                  const std::map<std::string, double>& speeds_kmh);
 
 // AND of a dataset's own filter and a parameter's filter.
 std::string combined_where(const std::string& dataset_where, const std::string& param_where);

@@ -23,7 +23,7 @@ namespace {
 std::vector<std::vector<unsigned char>> class_polygons(const RunContext& ctx, const std::string& dataset,
                                                        const ClassFilter& select, const std::string& code_field) {
     const auto& ds = ctx.dataset(dataset);
-    auto opened = open_vector_layer(ds.path.string(), ds.layer, ds.where, ds.crs);
+    auto opened = open_vector_layer(ds);
     const ErrorContext where{ds.path.string(), opened.layer->GetName()};
     if (opened.crs.empty()) throw InputError("the dataset has no CRS; set datasets." + dataset + ".crs", where);
     int idx = -1;
@@ -34,7 +34,7 @@ std::vector<std::vector<unsigned char>> class_polygons(const RunContext& ctx, co
     std::vector<std::vector<unsigned char>> polys;
     for (auto& f : *opened.layer) {
         if (idx >= 0 && !select.matches(f->GetFieldAsString(idx))) continue;
-        auto wkb = geometry_wkb(*f, t);
+        auto wkb = geometry_wkb(*f, t, opened.coords);
         if (!wkb.empty()) polys.push_back(std::move(wkb));
     }
     return polys;

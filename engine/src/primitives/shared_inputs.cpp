@@ -34,14 +34,14 @@ std::shared_ptr<const PointSet> shared_points(const RunContext& ctx, const std::
     const auto& ds = ctx.dataset(dataset);
     const std::string filter = ds.where.empty() ? where : where.empty() ? ds.where : "(" + ds.where + ") AND (" + where + ")";
     return ctx.cache.get_or_build<PointSet>("points:" + dataset + ":" + filter, [&]() {
-        auto opened = open_vector_layer(ds.path.string(), ds.layer, filter, ds.crs);
+        auto opened = open_vector_layer(ds, where);
         if (opened.crs.empty())
             throw InputError("the dataset has no CRS; set datasets." + dataset + ".crs", ErrorContext{ds.path.string(), opened.layer->GetName()});
         spatial::Transform t(opened.crs, ctx.zones.crs());
         spatial::GeosContext geos;
         PointSet raw;
         for (auto& f : *opened.layer) {
-            const auto wkb = geometry_wkb(*f, t);
+            const auto wkb = geometry_wkb(*f, t, opened.coords);
             if (wkb.empty()) continue;
             auto g = geos.from_wkb(wkb);
             add_points(geos, g.get(), raw);
@@ -63,14 +63,14 @@ std::shared_ptr<const PointSet> shared_points(const RunContext& ctx, const std::
 std::shared_ptr<const std::vector<unsigned char>> shared_polygon_union(const RunContext& ctx, const std::string& dataset) {
     const auto& ds = ctx.dataset(dataset);
     return ctx.cache.get_or_build<std::vector<unsigned char>>("union:" + dataset, [&]() {
-        auto opened = open_vector_layer(ds.path.string(), ds.layer, ds.where, ds.crs);
+        auto opened = open_vector_layer(ds);
         if (opened.crs.empty())
             throw InputError("the dataset has no CRS; set datasets." + dataset + ".crs", ErrorContext{ds.path.string(), opened.layer->GetName()});
         spatial::Transform t(opened.crs, ctx.zones.crs());
         spatial::GeosContext geos;
         std::vector<GEOSGeometry*> parts;
         for (auto& f : *opened.layer) {
-            const auto wkb = geometry_wkb(*f, t);
+            const auto wkb = geometry_wkb(*f, t, opened.coords);
             if (wkb.empty()) continue;
             auto g = geos.from_wkb(wkb);
             if (!geos.is_valid(*g)) g = geos.make_valid(*g);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <citycheck/engine/catalog.hpp>
+#include <citycheck/spatial/chinese_coords.hpp>
 #include <citycheck/engine/yaml_check.hpp>
 
 namespace citycheck::engine {
@@ -44,6 +45,9 @@ struct DatasetSource {
     std::string crs;
     std::string encoding;
     std::string description;
+    // Lon/lat datum of vector layers and CSV points: GCJ-02 (Amap/Tencent) and BD-09 (Baidu) are
+    // converted to WGS84 on ingest, before projecting (INDICATORS.md §7.1). Key `coords:`.
+    spatial::CoordSystem coords = spatial::CoordSystem::wgs84;
 };
 
 // One indicator of this check after merging overrides into the built-in definition.

@@ -94,28 +94,16 @@ class Primitive {
 
 class PrimitiveRegistry {
   public:
-    void add(std::unique_ptr<Primitive> p);  // replaces a primitive of the same name (wiring a real one over a stub)
+    void add(std::unique_ptr<Primitive> p);  // replaces a primitive of the same name
     const Primitive* find(const std::string& name) const;
     std::vector<std::string> names() const;
-    bool available(const std::string& name) const;  // registered and not a stub
+    bool available(const std::string& name) const;  // registered in this build
 
-    // Every primitive of this build: real ones and clearly failing stubs for the rest.
+    // Every primitive of this build.
     static const PrimitiveRegistry& builtin();
 
   private:
     std::vector<std::unique_ptr<Primitive>> m_items;
-};
-
-// A primitive whose implementation is not in this build: compute() throws UsageError
-// "primitive 'coverage' is not available in this build yet".
-class UnavailablePrimitive : public Primitive {
-  public:
-    UnavailablePrimitive(std::string name, std::string arrives_with) : m_name(std::move(name)), m_with(std::move(arrives_with)) {}
-    std::string name() const override { return m_name; }
-    ZoneValues compute(const IndicatorSpec& spec, const RunContext& ctx) const override;
-
-  private:
-    std::string m_name, m_with;
 };
 
 void register_builtin_primitives(PrimitiveRegistry& registry);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <citycheck/core/progress.hpp>
+#include <citycheck/spatial/chinese_coords.hpp>
 #include <citycheck/spatial/network_search.hpp>
 #include <citycheck/spatial/planar.hpp>
 
@@ -52,7 +53,8 @@ std::vector<ReachTier> mohurd_park_tiers();
 
 struct Facility {
     std::int64_t fid = 0;
-    bool is_polygon = false;
+    bool is_polygon = false;  // also true for lines (see is_line): their entrances are found the same way
+    bool is_line = false;     // a line (greenway): `polygon` holds it as a degenerate ring out and back
     Pt point;                 // points; for polygons a representative vertex
     PolygonSet polygon;
     double area_m2 = 0;
@@ -65,11 +67,17 @@ struct FacilitySet {
     std::size_t below_smallest_tier = 0;  // polygons too small for any tier (dropped)
 };
 
-// Points or polygons (GPKG/SHP/GeoJSON/OSM `points`/`multipolygons` layers, or CSV with lon/lat
-// columns in EPSG:4326), filtered by an OGR SQL `where`. Reach: tiers by polygon area when given
-// (points get `reach`), else `reach` for every facility.
+// Points, lines (greenways: distance to the line) or polygons (GPKG/SHP/GeoJSON/OSM `points`/
+// `multipolygons` layers, CSV with lon/lat columns, or a GTFS stops.txt with stop_lon/stop_lat),
+// filtered by an OGR SQL `where`. CSV/GTFS coordinates are lon/lat in `coords` (converted to WGS84
+// on ingest); other layers in GCJ-02/BD-09 must be lon/lat too. Reach: tiers by polygon area when
+// given (points and lines get `reach`), else `reach` for every facility.
 FacilitySet read_facilities(const std::string& path, const std::string& where, const Crs& target, double reach,
-                            const std::vector<ReachTier>& tiers, const std::string& layer = "");
+                            const std::vector<ReachTier>& tiers, const std::string& layer = "",
+                            CoordSystem coords = CoordSystem::wgs84);
+
+// A GTFS stops.txt (or any .txt table with stop_lat/stop_lon columns).
+bool is_gtfs_stops_path(const std::string& path);
 
 // Demand: weighted positions with a zone; area demand also keeps its grid cell for maps.
 struct DemandGrid {
@@ -125,6 +133,7 @@ struct CoverageOptions {
     double boundary_tolerance = 20;     // polygon facilities: edges this close to the boundary are entrances
     double boundary_sample = 0;         // > 0: instead, boundary samples every N m snapped within tolerance
     bool catchments = false;            // per-facility demand within reach and nearest (network only)
+    std::size_t island_nodes = 20;      // components (other than the largest) below this many nodes are small islands
     bool keep_distances = false;        // per-cell distance for a raster
 };
 
@@ -146,6 +155,13 @@ struct CoverageStats {
     std::size_t facilities = 0, facilities_unsnapped = 0, access_points = 0;
     std::size_t demand_cells = 0, demand_unsnapped = 0;
     double demand_unsnapped_weight = 0;
+    // Network diagnostics: facilities and demand whose nearest edge lies on a small island (a
+    // component below island_nodes nodes): cut off from the network that the search uses.
+    std::size_t island_components = 0;
+    std::size_t facilities_on_islands = 0;
+    std::vector<std::int64_t> island_facility_fids;  // in facility order
+    std::size_t demand_on_islands = 0;
+    double demand_on_islands_weight = 0;
     double snap_seconds = 0, search_seconds = 0, evaluate_seconds = 0, aggregate_seconds = 0, catchment_seconds = 0;
     std::uint64_t edges_relaxed = 0;
 };
@@ -159,7 +175,9 @@ struct CoverageResult {
 };
 
 // With tiers, the distance reported per cell is the effective distance d + (max_reach - own reach),
-// which is ≤ max_reach exactly when some facility reaches the cell.
+// which is ≤ max_reach exactly when some facility reaches the cell. On a graph whose costs are travel
+// times (RoadGraph::set_costs_by_edge), reaches are in that unit (minutes) and the access legs are
+// travelled at the speed of the edge they join (their length × its cost_rate).
 CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& demand, std::size_t zone_count,
                                 const RoadGraph* graph, const CoverageOptions& options, const Progress& progress = {});
 

@@ -46,8 +46,8 @@ class EdgeIndex {
                     long long& r1) const;
 };
 
-// A network origin: a position on an edge with a starting cost (e.g. the access leg, or
-// max_reach - own_reach for tiered reach) and a label (facility index).
+// A network origin: a position on an edge with a starting cost in the graph's cost unit (e.g. the
+// access leg, or max_reach - own_reach for tiered reach) and a label (facility index).
 struct Source {
     EdgePosition position;
     double initial = 0;
@@ -83,7 +83,8 @@ struct NetDistance {
 
 // Network distance from the nearest source to a position, after multi_source_search: the minimum
 // over the edge's two ends of dist(end) + the way along the edge, and over sources on the same edge.
-// Uses edge lengths as costs (call with graph costs equal to lengths).
+// Costs are the graph's arc costs (lengths, or travel times after set_costs_by_edge); a part of
+// an edge costs its length × cost_rate(edge).
 NetDistance distance_to(const RoadGraph& graph, const SearchWorkspace& ws, const EdgePosition& p);
 
 }  // namespace citycheck::spatial

@@ -92,13 +92,21 @@ class RoadGraph {
     std::span<const std::size_t> component_sizes() const noexcept { return m_component_sizes; }
     std::uint32_t edge_component(std::uint32_t e) const { return m_component[m_edges[e].from]; }
 
-    // Replaces arc costs (e.g. travel time from lengths and per-class speeds); index by edge.
+    // Replaces arc costs (e.g. travel time from lengths and per-class speeds); index by edge. A
+    // position part-way along an edge then costs its share of the edge: offset × cost_rate(e).
     void set_costs_by_edge(const std::vector<double>& cost_per_edge);
+    // Cost per metre of edge e: 1 while costs are lengths; else its cost / its length.
+    double cost_rate(std::uint32_t e) const { return m_cost_rate.empty() ? 1.0 : m_cost_rate[e]; }
+    // The smallest cost per metre over all edges (1 for lengths): how far a cost budget can go.
+    double min_cost_rate() const noexcept { return m_min_cost_rate; }
+    bool costs_are_lengths() const noexcept { return m_cost_rate.empty(); }
 
   private:
     friend RoadGraph build_road_graph(const RoadLines&, const GraphBuildOptions&);
     std::vector<std::uint32_t> m_offsets, m_arc_target, m_arc_edge;
     std::vector<double> m_arc_cost;
+    std::vector<double> m_cost_rate;  // per edge; empty while costs are lengths
+    double m_min_cost_rate = 1.0;
     std::vector<std::uint32_t> m_degree;
     std::vector<GraphEdge> m_edges;
     std::vector<Pt> m_node_pts;

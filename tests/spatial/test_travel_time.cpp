@@ -1,0 +1,161 @@
+// Time-based reach (travel minutes by class speed, one-way respected), line facilities and the
+// small-island diagnostics of coverage, on networks whose answers are arithmetic.
+#include <gtest/gtest.h>
+
+#include <citycheck/core/error.hpp>
+#include <citycheck/spatial/coverage.hpp>
+#include <citycheck/spatial/road_graph.hpp>
+#include <citycheck/spatial/travel_time.hpp>
+
+using namespace citycheck::spatial;
+
+namespace {
+
+RoadLine line(const char* cls, std::vector<Pt> pts, int oneway = 0) {
+    RoadLine l;
+    l.cls = cls;
+    l.pts = std::move(pts);
+    l.oneway = oneway;
+    return l;
+}
+
+RoadGraph graph_of(std::vector<RoadLine> lines) {
+    RoadLines r;
+    r.crs = Crs::from_epsg(32650);
+    r.lines = std::move(lines);
+    return build_road_graph(r);
+}
+
+Facility point_facility(double x, double y, double reach, std::int64_t fid = 0) {
+    Facility f;
+    f.fid = fid;
+    f.point = {x, y};
+    f.reach = reach;
+    return f;
+}
+
+// One demand cell per point, each in its own zone, weight 1.
+Demand point_cells(const std::vector<Pt>& pts) {
+    Demand d;
+    d.is_area = false;
+    for (std::uint32_t i = 0; i < pts.size(); ++i) d.cells.push_back({pts[i], 1.0, i, -1});
+    return d;
+}
+
+std::vector<double> covered(const FacilitySet& f, const Demand& d, const RoadGraph& g, CoverageOptions o = {}) {
+    o.network = true;
+    const auto r = compute_coverage(f, d, d.cells.size(), &g, o);
+    std::vector<double> out;
+    for (const auto& z : r.zones) out.push_back(z.covered);
+    return out;
+}
+
+// Primary (60 km/h = 1000 m/min) from x = 0 to 1000, then residential (30 km/h = 500 m/min) to 2000.
+RoadGraph two_speed_line() {
+    return graph_of({line("primary", {{0, 0}, {1000, 0}}), line("residential", {{1000, 0}, {2000, 0}})});
+}
+
+}  // namespace
+
+TEST(TravelTime, EdgeMinutesFollowTheClassSpeed) {
+    const auto g = two_speed_line();
+    const auto speeds = class_speeds_kmh(g, mode_profile("drive"), {{"residential", 30}});
+    const auto minutes = travel_minutes_by_edge(g, speeds);
+    ASSERT_EQ(minutes.size(), 2u);
+    for (std::uint32_t e = 0; e < 2; ++e) {
+        const std::string& cls = g.class_names()[g.edge(e).cls];
+        EXPECT_NEAR(minutes[e], cls == "primary" ? 1.0 : 2.0, 1e-12) << cls;  // drive profile: primary 60 km/h
+    }
+    EXPECT_THROW(class_speeds_kmh(g, mode_profile("drive"), {{"primary", 0}}), citycheck::UsageError);
+}
+
+// 1.5 minutes from x = 0: 1 minute on primary, then 0.5 minute × 500 m/min = 250 m of residential,
+// so the reach ends inside the residential edge at x = 1250.
+TEST(TravelTime, ReachEndsInsideAnEdgeByTime) {
+    auto g = two_speed_line();
+    use_travel_time(g, mode_profile("drive"), {{"residential", 30}});
+    EXPECT_NEAR(g.min_cost_rate(), 1.0 / 1000.0, 1e-15);
+    FacilitySet f;
+    f.items.push_back(point_facility(0, 0, 1.5));
+    const auto d = point_cells({{900, 0}, {1240, 0}, {1249, 0}, {1251, 0}, {1260, 0}, {1900, 0}});
+    EXPECT_EQ(covered(f, d, g), (std::vector<double>{1, 1, 1, 0, 0, 0}));
+    // On lengths, the same 1.5 would be metres: only the facility's own spot.
+    const auto lengths = two_speed_line();
+    EXPECT_EQ(covered(f, d, lengths), (std::vector<double>{0, 0, 0, 0, 0, 0}));
+    // And a 1250 m reach on lengths reaches exactly as far as 1.5 minutes here.
+    FacilitySet metres;
+    metres.items.push_back(point_facility(0, 0, 1250));
+    EXPECT_EQ(covered(metres, d, lengths), (std::vector<double>{1, 1, 1, 0, 0, 0}));
+}
+
+// Access legs are travelled at the speed of the edge they join: 30 m off the residential edge
+// costs 30 / 500 = 0.06 min. (1200, 30): 1 + 0.4 + 0.06 = 1.46 ≤ 1.5; (1240, 30): 1.54 > 1.5.
+TEST(TravelTime, AccessLegsAtTheEdgeSpeed) {
+    auto g = two_speed_line();
+    use_travel_time(g, mode_profile("drive"), {{"residential", 30}});
+    FacilitySet f;
+    f.items.push_back(point_facility(0, 0, 1.5));
+    const auto d = point_cells({{1200, 30}, {1240, 30}});
+    EXPECT_EQ(covered(f, d, g), (std::vector<double>{1, 0}));
+    CoverageOptions free_access;
+    free_access.count_access = false;
+    EXPECT_EQ(covered(f, d, g, free_access), (std::vector<double>{1, 1}));
+}
+
+// A one-way primary street runs from (0, 1000) toward the station at the origin: driving out along
+// it is forbidden, so its middle is not reached; both-ways it is (0.5 min).
+TEST(TravelTime, OneWayIsRespected) {
+    for (int oneway : {1, 0}) {
+        auto g = graph_of({line("primary", {{0, 1000}, {0, 0}}, oneway), line("primary", {{0, 0}, {1000, 0}})});
+        use_travel_time(g, mode_profile("drive"));
+        FacilitySet f;
+        f.items.push_back(point_facility(0, 0, 1.0));
+        const auto d = point_cells({{0, 500}, {500, 0}});
+        EXPECT_EQ(covered(f, d, g), (std::vector<double>{oneway ? 0.0 : 1.0, 1.0})) << "oneway " << oneway;
+    }
+}
+
+TEST(TravelTime, ParsesClassSpeeds) {
+    const auto s = parse_class_speeds("primary:40,residential:20.5");
+    ASSERT_EQ(s.size(), 2u);
+    EXPECT_DOUBLE_EQ(s.at("primary"), 40);
+    EXPECT_DOUBLE_EQ(s.at("residential"), 20.5);
+    EXPECT_TRUE(parse_class_speeds("").empty());
+    EXPECT_THROW(parse_class_speeds("primary=40"), citycheck::UsageError);
+    EXPECT_THROW(parse_class_speeds("primary:-5"), citycheck::UsageError);
+}
+
+// Main street: 5 nodes along y = 0. Island: one 100 m segment at y = 500 (2 nodes). With
+// island_nodes 3 the island is small: the facility and the demand cell beside it are reported.
+TEST(NetworkIslands, FacilitiesAndDemandNearASmallIslandAreReported) {
+    const auto g = graph_of({line("residential", {{0, 0}, {100, 0}}), line("residential", {{100, 0}, {200, 0}}),
+                             line("residential", {{200, 0}, {300, 0}}), line("residential", {{300, 0}, {400, 0}}),
+                             line("residential", {{0, 500}, {100, 500}})});
+    ASSERT_EQ(g.component_count(), 2u);
+    FacilitySet f;
+    f.items.push_back(point_facility(50, 10, 300, 7));    // on the main street
+    f.items.push_back(point_facility(50, 490, 300, 42));  // beside the island
+    const auto d = point_cells({{150, 5}, {60, 505}});
+    for (bool all_components : {false, true}) {
+        CoverageOptions o;
+        o.network = true;
+        o.island_nodes = 3;
+        o.facility_snap_max = 1000;
+        o.largest_component_only = !all_components;
+        const auto r = compute_coverage(f, d, 2, &g, o);
+        EXPECT_EQ(r.stats.island_components, 1u);
+        EXPECT_EQ(r.stats.facilities_on_islands, 1u);
+        ASSERT_EQ(r.stats.island_facility_fids.size(), 1u);
+        EXPECT_EQ(r.stats.island_facility_fids[0], 42);
+        EXPECT_EQ(r.stats.demand_on_islands, 1u);
+        EXPECT_DOUBLE_EQ(r.stats.demand_on_islands_weight, 1.0);
+    }
+    // The threshold is configurable: with 2 nodes the island is not "small".
+    CoverageOptions o;
+    o.network = true;
+    o.island_nodes = 2;
+    const auto r = compute_coverage(f, d, 2, &g, o);
+    EXPECT_EQ(r.stats.island_components, 0u);
+    EXPECT_EQ(r.stats.facilities_on_islands, 0u);
+    EXPECT_EQ(r.stats.demand_on_islands, 0u);
+}
