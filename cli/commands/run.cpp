@@ -1,11 +1,14 @@
-// citycheck run healthcheck.yaml [--keep-going] [--out DIR] [--csv-bom]
+// citycheck run healthcheck.yaml [--keep-going] [--out DIR] [--csv-bom] [--report [--report-lang zh|en]]
 #include "command_registry.hpp"
 
 #include <iostream>
+#include <fstream>
 #include <memory>
 
 #include <citycheck/core/error.hpp>
 #include <citycheck/core/log.hpp>
+#include <citycheck/engine/report/report_data.hpp>
+#include <citycheck/engine/report/report_writer.hpp>
 #include <citycheck/engine/runner.hpp>
 #include <citycheck/engine/validate.hpp>
 
@@ -18,6 +21,8 @@ void add_run_command(CLI::App& app, CliContext& ctx) {
         bool keep_going = false;
         std::string out;
         bool csv_bom = false;
+        bool report = false;
+        std::string report_lang = "zh";
     };
     auto opts = std::make_shared<Options>();
     auto* cmd = app.add_subcommand("run", "Compute, roll up and score every indicator of a healthcheck.yaml for every zone at every level");
@@ -25,6 +30,8 @@ void add_run_command(CLI::App& app, CliContext& ctx) {
     cmd->add_flag("--keep-going", opts->keep_going, "Mark failing indicators failed and finish (exit 5) instead of stopping");
     cmd->add_option("--out", opts->out, "Output folder (default: outputs.dir of the file, else out/ beside it)");
     cmd->add_flag("--csv-bom", opts->csv_bom, "Start CSV files with a UTF-8 BOM (for spreadsheet programs)");
+    cmd->add_flag("--report", opts->report, "Also write report.html and report.xlsx into the output folder (see `citycheck report`)");
+    cmd->add_option("--report-lang", opts->report_lang, "Language of --report: zh (default) or en")->check(CLI::IsMember({"zh", "en"}));
     cmd->callback([opts, &ctx] {
         ctx.action = [opts, &ctx] {
             const auto parsed = engine::parse_healthcheck(opts->file);
@@ -38,6 +45,17 @@ void add_run_command(CLI::App& app, CliContext& ctx) {
             const auto result = engine::run_healthcheck(parsed.config, ro);
             for (const auto& w : result.warnings) log::warning(w);
             for (const auto& f : result.files) std::cout << f.string() << '\n';
+            if (opts->report) {
+                namespace rp = engine::report;
+                nlohmann::json provenance = nlohmann::json::object();
+                if (std::ifstream in(result.out_dir / "provenance.json"); in) provenance = nlohmann::json::parse(in, nullptr, false);
+                const auto data = rp::report_data_from_run(parsed.config, result, provenance);
+                rp::ReportRequest req;
+                req.html = result.out_dir / "report.html";
+                req.xlsx = result.out_dir / "report.xlsx";
+                req.options.lang = rp::parse_lang(opts->report_lang);
+                for (const auto& f : rp::write_report(data, req).files) std::cout << f.string() << '\n';
+            }
             if (result.failed > 0) {
                 std::cerr << result.failed << " indicator(s) failed; see provenance.json and the warnings above\n";
                 return exit_code(ErrorCode::partial);

@@ -1,0 +1,45 @@
+// The report's history from the store's read API (compiled in when the store module is present).
+#include <citycheck/engine/report/report_history.hpp>
+
+#include <citycheck/core/error.hpp>
+
+#if __has_include(<citycheck/engine/store/store_reader.hpp>)
+#include <citycheck/engine/store/store_reader.hpp>
+#define CITYCHECK_REPORT_HAS_STORE 1
+#else
+#define CITYCHECK_REPORT_HAS_STORE 0
+#endif
+
+namespace citycheck::engine::report {
+
+bool store_available() { return CITYCHECK_REPORT_HAS_STORE != 0; }
+
+void load_history(ReportData& data, const std::string& location) {
+#if CITYCHECK_REPORT_HAS_STORE
+    auto reader = store::StoreReader::open(location);
+    History h;
+    h.source = location;
+    if (data.levels.empty() || data.levels[0].zones.empty()) {
+        data.history = h;
+        return;
+    }
+    const auto& level = data.levels[0].level_en;
+    const auto& zone = data.levels[0].zones[0].id;
+    for (const auto& ind : data.indicators)
+        for (const auto& row : reader.history(data.city, ind.id, level, zone))
+            if (row.value && row.year != data.year) h.indicators[ind.id].push_back({row.year, *row.value});
+    for (int year : reader.years(data.city)) {
+        if (year == data.year) continue;
+        const auto run = reader.current_run(data.city, year);
+        if (!run) continue;
+        for (const auto& d : reader.dimensions(run->run_id, level))
+            if (d.zone_id == zone && d.system == "overall" && d.dimension.empty() && d.score) h.overall.push_back({year, *d.score});
+    }
+    data.history = std::move(h);
+#else
+    (void)data;
+    throw UsageError("this build has no results store: --store " + location + " cannot be read; omit it for a report without trends");
+#endif
+}
+
+}  // namespace citycheck::engine::report
