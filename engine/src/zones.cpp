@@ -2,6 +2,8 @@
 #include <citycheck/core/error.hpp>
 #include <citycheck/engine/vector_source.hpp>
 #include <citycheck/engine/zones.hpp>
+#include <citycheck/core/log.hpp>
+#include <citycheck/spatial/zone_layer.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -10,39 +12,31 @@
 namespace citycheck::engine {
 
 namespace {
-ZoneLevelData read_level(const ZoneSource& src, const spatial::Crs& crs, spatial::GeosContext& geos) {
-    auto opened = open_vector_layer(src.path.string(), src.layer, src.where, src.crs);
-    const ErrorContext where_ctx{src.path.string(), opened.layer->GetName()};
-    if (opened.crs.empty())
-        throw InputError("the zones have no CRS; set zones." + level_zh(src.level) + ".crs", where_ctx);
-    auto* defn = opened.layer->GetLayerDefn();
-    for (const auto& f : {src.id_field, src.name_field, src.parent_field})
-        if (!f.empty() && defn->GetFieldIndex(f.c_str()) < 0)
-            throw InputError("field not found", ErrorContext{src.path.string(), opened.layer->GetName(), f});
-    spatial::Transform transform(opened.crs, crs);
+ZoneLevelData read_level(const ZoneSource& src, const spatial::Crs& crs) {
+    spatial::ZoneLayerOptions options;
+    options.layer = src.layer;
+    options.id_field = src.id_field;
+    options.name_field = src.name_field;
+    options.parent_field = src.parent_field;
+    options.where = src.where;
+    if (!src.crs.empty()) options.crs_override = spatial::Crs::from_user_input(src.crs);
+    options.target = crs;
+    options.keep_empty = false;  // a zone without area cannot tile its parent
+    auto read = spatial::read_zone_layer(src.path.string(), options);
+    for (const auto& w : read.warnings) log::warning(w);
     ZoneLevelData level;
     level.level = src.level;
-    opened.layer->ResetReading();
-    for (auto& feature : *opened.layer) {
+    for (auto& r : read.zones) {
         Zone z;
-        z.id = src.id_field.empty() ? std::to_string(feature->GetFID()) : feature->GetFieldAsString(src.id_field.c_str());
-        z.name = src.name_field.empty() ? z.id : feature->GetFieldAsString(src.name_field.c_str());
-        if (!src.parent_field.empty()) z.parent_id = feature->GetFieldAsString(src.parent_field.c_str());
-        z.wkb = geometry_wkb(*feature, transform);
-        if (z.wkb.empty()) throw InputError("zone without geometry", ErrorContext{src.path.string(), opened.layer->GetName(), "", z.id});
-        auto g = geos.from_wkb(z.wkb);
-        if (!geos.is_valid(*g)) {
-            g = geos.make_valid(*g);
-            z.wkb = geos.to_wkb(*g);
-        }
-        z.box = geos.envelope(*g);
-        z.area_m2 = geos.area(*g);
-        if (level.index.count(z.id))
-            throw InputError("duplicate zone id '" + z.id + "'", ErrorContext{src.path.string(), opened.layer->GetName(), src.id_field});
+        z.id = std::move(r.id);
+        z.name = std::move(r.name);
+        z.parent_id = std::move(r.parent_id);
+        z.wkb = std::move(r.wkb);
+        z.box = r.box;
+        z.area_m2 = r.area;
         level.index[z.id] = level.zones.size();
         level.zones.push_back(std::move(z));
     }
-    if (level.zones.empty()) throw InputError("no zones (check the layer and its where filter)", where_ctx);
     return level;
 }
 }  // namespace
@@ -61,10 +55,9 @@ spatial::Crs working_crs(const HealthCheckConfig& config) {
 }
 
 ZoneSet ZoneSet::load(const HealthCheckConfig& config, const spatial::Crs& crs) {
-    spatial::GeosContext geos;
     ZoneSet set;
     set.m_crs = crs;
-    for (const auto& src : config.zones) set.m_levels.push_back(read_level(src, crs, geos));
+    for (const auto& src : config.zones) set.m_levels.push_back(read_level(src, crs));
     set.link();
     return set;
 }

@@ -3,11 +3,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <sstream>
 
 #include <citycheck/core/error.hpp>
+#include <citycheck/core/log.hpp>
 #include <citycheck/spatial/encoding.hpp>
 #include <citycheck/spatial/gdal.hpp>
+#include <citycheck/spatial/zone_layer.hpp>
 
 namespace citycheck::spatial {
 
@@ -127,21 +130,25 @@ Crs for_each_feature(const std::string& path, std::vector<std::string> layers, c
 }  // namespace
 
 ZonePolygons read_zones(const std::string& path, const std::string& id_field, const Crs& target, const std::string& layer) {
+    ZoneLayerOptions options;
+    options.layer = layer;
+    options.id_field = id_field;
+    options.target = target;
+    options.keep_empty = false;
+    const ZoneLayer read = read_zone_layer(path, options);
+    for (const auto& w : read.warnings) log::warning(w);
     ZonePolygons zones;
-    int id_idx = -2;
-    zones.crs = for_each_feature(path, layer.empty() ? std::vector<std::string>{} : std::vector<std::string>{layer}, "", target, [&](OGRFeature& f, OGRGeometry& g) {
-        if (id_idx == -2) {
-            id_idx = id_field.empty() ? -1 : f.GetDefnRef()->GetFieldIndex(id_field.c_str());
-            if (!id_field.empty() && id_idx < 0)
-                throw InputError("the zones have no field '" + id_field + "'", {.file = path, .field = id_field});
-        }
+    zones.crs = read.crs;
+    for (const auto& z : read.zones) {
+        OGRGeometry* g = nullptr;
+        if (OGRGeometryFactory::createFromWkb(z.wkb.data(), nullptr, &g, z.wkb.size()) != OGRERR_NONE)
+            throw InternalError("cannot decode the WKB of zone '" + z.id + "'");
+        const std::unique_ptr<OGRGeometry> owned(g);
         PolygonSet poly;
-        append_polygon(&g, poly);
-        if (poly.rings.empty()) return;
-        zones.ids.push_back(id_idx >= 0 ? f.GetFieldAsString(id_idx) : std::to_string(f.GetFID()));
+        append_polygon(owned.get(), poly);
+        zones.ids.push_back(z.id);
         zones.polygons.push_back(std::move(poly));
-    });
-    if (zones.ids.empty()) throw InputError("no polygon zones found", {.file = path});
+    }
     return zones;
 }
 

@@ -127,11 +127,13 @@ std::optional<AttributeEncoding> shapefile_encoding(const std::string& path) {
     return std::nullopt;
 }
 
-std::vector<std::string> vector_open_options(const std::string& path) {
-    auto enc = shapefile_encoding(path);
-    if (enc && enc->source == "detected" && (enc->encoding == "CP936" || enc->encoding == "UTF-8"))
-        return {"ENCODING=" + enc->encoding};
-    return {};
+std::vector<std::string> vector_open_options(const std::string& path, const std::string& encoding) {
+    if (!encoding.empty()) return {"ENCODING=" + encoding};
+    const auto enc = shapefile_encoding(path);
+    if (!enc || enc->encoding == "ASCII" || enc->source == "default") return {};
+    std::string e = enc->encoding;
+    if (!e.empty() && e.find_first_not_of("0123456789") == std::string::npos) e = "CP" + e;  // .cpg "936"
+    return {"ENCODING=" + e};
 }
 
 std::string recode(std::string_view text, const std::string& from, const std::string& to) {

@@ -7,6 +7,8 @@
 #include <limits>
 #include <memory>
 
+#include <fmt/format.h>
+
 #include <ogrsf_frmts.h>
 
 #include <citycheck/core/error.hpp>
@@ -29,20 +31,59 @@ OGRLayer& find_layer(GDALDataset& ds, const std::string& path, const std::string
     return *layer;
 }
 
-Crs layer_crs_or_lonlat(OGRLayer& layer, const std::string& path) {
-    Crs crs = Crs::from_ogr(layer.GetSpatialRef());
-    if (!crs.empty()) return crs;
-    // No CRS: accept it as lon/lat only when the coordinates can be.
-    OGREnvelope env;
-    if (layer.GetExtent(&env, TRUE) == OGRERR_NONE && env.MinX >= -180 && env.MaxX <= 180 && env.MinY >= -90 &&
-        env.MaxY <= 90)
-        return Crs::from_epsg(4326);
-    throw InputError("the layer has no CRS and its coordinates are not longitude/latitude; add a .prj file or "
-                     "save it with its CRS",
-                     {.file = path, .layer = layer.GetName()});
+std::vector<std::optional<std::string>> read_values(OGRFeature& feature, const std::vector<int>& field_index) {
+    std::vector<std::optional<std::string>> values;
+    for (int i : field_index) {
+        if (feature.IsFieldSetAndNotNull(i))
+            values.emplace_back(feature.GetFieldAsString(i));
+        else
+            values.emplace_back(std::nullopt);
+    }
+    return values;
 }
 
 }  // namespace
+
+Crs resolve_layer_crs(OGRLayer& layer, const Crs& override, const std::string& path, std::vector<std::string>& warnings,
+                      const Crs& fallback) {
+    if (!override.empty()) return override;
+    OGREnvelope env;
+    const bool has_extent = layer.GetExtent(&env, TRUE) == OGRERR_NONE;
+    std::optional<int> prefixed;
+    if (has_extent) prefixed = gk3_prefixed_epsg_for_easting(0.5 * (env.MinX + env.MaxX));
+    const Crs crs = Crs::from_ogr(layer.GetSpatialRef());
+    const std::string where = "'" + path + "' layer " + layer.GetName();
+    const ErrorContext context{.file = path, .layer = layer.GetName()};
+    if (crs.empty()) {
+        if (prefixed) {
+            warnings.push_back(fmt::format("{} has no CRS; its eastings carry a Gauss-Krüger zone prefix, so EPSG:{} is "
+                                           "assumed (override with --crs)", where, *prefixed));
+            return Crs::from_epsg(*prefixed);
+        }
+        if (!fallback.empty()) {
+            warnings.push_back(where + " has no CRS; assuming " + fallback.name() + " (override with --crs)");
+            return fallback;
+        }
+        if (has_extent && env.MinX >= -180 && env.MaxX <= 180 && env.MinY >= -90 && env.MaxY <= 90) {
+            warnings.push_back(where + " has no CRS; its coordinates are taken as WGS84 longitude/latitude");
+            return Crs::from_epsg(4326);
+        }
+        throw InputError("the layer has no CRS and its coordinates do not identify one; add a .prj file or pass the CRS "
+                         "(e.g. --crs EPSG:4547)", context);
+    }
+    if (prefixed && crs.epsg().value_or(-1) != *prefixed) {
+        bool contradicts = crs.is_geographic();
+        if (crs.is_projected()) contradicts = crs.ogr()->GetProjParm(SRS_PP_FALSE_EASTING, 0.0) < 1.0e6;  // cannot hold 2.5e7…4.6e7
+        if (contradicts) {
+            warnings.push_back(fmt::format("{} declares {} but its eastings carry a Gauss-Krüger zone prefix; using EPSG:{} "
+                                           "(override with --crs)", where, crs.name(), *prefixed));
+            return Crs::from_epsg(*prefixed);
+        }
+    }
+    if (crs.is_geographic() && has_extent && (std::abs(env.MinX) > 360 || std::abs(env.MaxY) > 90))
+        throw InputError("the layer declares a geographic CRS but its coordinates are not degrees; pass the right CRS", context);
+    return crs;
+}
 
 std::optional<double> parse_attribute_number(const std::string& text) {
     std::size_t b = 0, e = text.size();
@@ -82,12 +123,12 @@ Box FeatureSet::extent() const {
 FeatureSet read_features(const std::string& path_and_layer, const FeatureReadOptions& options) {
     GdalErrorScope errors;
     const auto [path, layer_name] = split_layer_suffix(path_and_layer, options.layer);
-    auto ds = open_dataset(path, DatasetKind::vector, vector_open_options(path));
+    auto ds = open_dataset(path, DatasetKind::vector, vector_open_options(path, options.encoding));
     OGRLayer& layer = find_layer(*ds, path, layer_name);
     FeatureSet out;
     out.path = path;
     out.layer = layer.GetName();
-    out.source_crs = layer_crs_or_lonlat(layer, path);
+    out.source_crs = resolve_layer_crs(layer, options.source_override, path, out.warnings, options.source_fallback);
     require_lonlat_for(out.source_crs, options.coords, path);
     out.crs = options.target.empty() ? out.source_crs : options.target;
 
@@ -117,6 +158,7 @@ FeatureSet read_features(const std::string& path_and_layer, const FeatureReadOpt
         const OGRGeometry* src = feature->GetGeometryRef();
         if (!src || src->IsEmpty()) {
             ++out.skipped;
+            if (options.keep_empty) out.features.push_back(ReadFeature{feature->GetFID(), {}, read_values(*feature, field_index), {}});
             continue;
         }
         std::unique_ptr<OGRGeometry> g(src->hasCurveGeometry() ? src->getLinearGeometry() : src->clone());
@@ -131,16 +173,12 @@ FeatureSet read_features(const std::string& path_and_layer, const FeatureReadOpt
         g->exportToWkb(wkbNDR, rf.wkb.data(), wkbVariantIso);
         auto geom = geos.from_wkb(rf.wkb);
         if (!geos.is_valid(*geom)) {
+            rf.repair_reason = geos.invalid_reason(*geom);
             auto fixed = geos.make_valid(*geom);
             rf.wkb = geos.to_wkb(*fixed);
             ++out.repaired;
         }
-        for (int i : field_index) {
-            if (feature->IsFieldSetAndNotNull(i))
-                rf.values.emplace_back(feature->GetFieldAsString(i));
-            else
-                rf.values.emplace_back(std::nullopt);
-        }
+        rf.values = read_values(*feature, field_index);
         out.features.push_back(std::move(rf));
     }
     return out;
@@ -150,7 +188,8 @@ Box layer_extent_lonlat(const std::string& path_and_layer, const std::string& la
     const auto [path, layer_name] = split_layer_suffix(path_and_layer, layer_arg);
     auto ds = open_dataset(path, DatasetKind::vector, vector_open_options(path));
     OGRLayer& layer = find_layer(*ds, path, layer_name);
-    const Crs crs = layer_crs_or_lonlat(layer, path);
+    std::vector<std::string> ignored;
+    const Crs crs = resolve_layer_crs(layer, {}, path, ignored);
     OGREnvelope env;
     if (layer.GetExtent(&env, TRUE) != OGRERR_NONE)
         throw InputError("cannot compute the layer's extent (is it empty?)", {.file = path, .layer = layer.GetName()});
@@ -171,7 +210,8 @@ Crs analysis_crs_for(const std::string& path_and_layer, const std::string& layer
     {
         auto ds = open_dataset(path, DatasetKind::vector, vector_open_options(path));
         OGRLayer& layer = find_layer(*ds, path, layer_name);
-        const Crs crs = layer_crs_or_lonlat(layer, path);
+        std::vector<std::string> ignored;
+        const Crs crs = resolve_layer_crs(layer, {}, path, ignored);
         if (crs.is_projected()) return crs;
     }
     const Box b = layer_extent_lonlat(path, layer_name);

@@ -45,30 +45,6 @@ const Crs& cgcs2000_geographic() {
     return crs;
 }
 
-GeomPtr polygonal_part(const GeosContext& ctx, const GEOSGeometry& g) {
-    const int type = GEOSGeomTypeId_r(ctx.get(), &g);
-    if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON) {
-        if (GEOSisEmpty_r(ctx.get(), &g) == 1) return nullptr;
-        return ctx.clone(g);
-    }
-    if (type != GEOS_GEOMETRYCOLLECTION) return nullptr;
-    std::vector<GEOSGeometry*> polys;
-    const int n = GEOSGetNumGeometries_r(ctx.get(), &g);
-    for (int i = 0; i < n; ++i) {
-        const GEOSGeometry* part = GEOSGetGeometryN_r(ctx.get(), &g, i);
-        const int pt = GEOSGeomTypeId_r(ctx.get(), part);
-        if (pt == GEOS_POLYGON) {
-            polys.push_back(GEOSGeom_clone_r(ctx.get(), part));
-        } else if (pt == GEOS_MULTIPOLYGON) {
-            for (int j = 0; j < GEOSGetNumGeometries_r(ctx.get(), part); ++j)
-                polys.push_back(GEOSGeom_clone_r(ctx.get(), GEOSGetGeometryN_r(ctx.get(), part, j)));
-        }
-    }
-    if (polys.empty()) return nullptr;
-    return ctx.own(GEOSGeom_createCollection_r(ctx.get(), GEOS_MULTIPOLYGON, polys.data(), static_cast<unsigned>(polys.size())),
-                   "collect polygons");
-}
-
 namespace {
 struct TransformState {
     const Transform* t;

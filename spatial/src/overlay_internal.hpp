@@ -7,7 +7,6 @@ namespace citycheck::spatial::detail {
 
 // The polygonal part of g (Polygon/MultiPolygon as is; polygons collected from a collection);
 // null when nothing polygonal remains.
-GeomPtr polygonal_part(const GeosContext& ctx, const GEOSGeometry& g);
 
 // g with every coordinate transformed; throws InputError if PROJ fails.
 GeomPtr transform_geometry(const GeosContext& ctx, const GEOSGeometry& g, const Transform& t);

@@ -6,8 +6,10 @@
 #include <citycheck/core/log.hpp>
 #include <citycheck/core/per_thread.hpp>
 #include <citycheck/spatial/encoding.hpp>
+#include <citycheck/spatial/feature_read.hpp>
 #include <citycheck/spatial/gdal.hpp>
 #include <citycheck/spatial/overlay.hpp>
+#include <citycheck/spatial/zone_layer.hpp>
 
 #include <cmath>
 #include <optional>
@@ -29,18 +31,6 @@ AreaSpec AreaSpec::parse(const std::string& text) {
 namespace {
 
 constexpr std::size_t MAX_EXAMPLES = 20;
-
-std::vector<std::string> open_options_for(const std::string& path, const std::string& encoding) {
-    if (!encoding.empty()) return {"ENCODING=" + encoding};
-    // Pass every declared (.cpg, DBF language byte) or detected non-ASCII encoding explicitly, so
-    // that a process-wide SHAPE_ENCODING setting cannot silence it; ".cpg" values like 936 → CP936.
-    if (const auto enc = shapefile_encoding(path); enc && enc->encoding != "ASCII" && enc->source != "default") {
-        std::string e = enc->encoding;
-        if (!e.empty() && e.find_first_not_of("0123456789") == std::string::npos) e = "CP" + e;  // .cpg "936"
-        return {"ENCODING=" + e};
-    }
-    return vector_open_options(path);
-}
 
 OGRLayer& choose_layer(GDALDataset& ds, const std::string& path, const std::string& wanted, const char* preferred) {
     if (!wanted.empty()) {
@@ -104,47 +94,6 @@ void apply_filters(OGRLayer& layer, const ParcelSource& src) {
 
 // The layer's CRS after overrides, with zone-prefixed GK eastings recognised when the CRS is
 // missing or contradicts the coordinates.
-Crs resolve_crs(OGRLayer& layer, const std::string& override, const std::string& path, InputReport& report,
-                std::optional<Crs> fallback = std::nullopt) {
-    if (!override.empty()) return Crs::from_user_input(override);
-    OGREnvelope env;
-    const bool has_extent = layer.GetExtent(&env, TRUE) == OGRERR_NONE;
-    const double cx = has_extent ? 0.5 * (env.MinX + env.MaxX) : 0.0;
-    std::optional<int> prefixed;
-    if (has_extent) prefixed = gk3_prefixed_epsg_for_easting(cx);
-    Crs crs = Crs::from_ogr(layer.GetSpatialRef());
-    const std::string where = "'" + path + "' layer " + layer.GetName();
-    if (crs.empty()) {
-        if (prefixed) {
-            report.warnings.push_back(fmt::format("{} has no CRS; its eastings carry a Gauss-Krüger zone prefix, so EPSG:{} is assumed (override with --crs)", where, *prefixed));
-            return Crs::from_epsg(*prefixed);
-        }
-        if (fallback) {
-            report.warnings.push_back(where + " has no CRS; assuming the parcels' working CRS " + fallback->to_user_string().substr(0, 40) +
-                                      " (override with --zones-crs)");
-            return *fallback;
-        }
-        throw InputError("the layer has no CRS and its coordinates do not identify one; pass --crs (e.g. EPSG:4547)",
-                         ErrorContext{path, layer.GetName(), {}, {}});
-    }
-    if (prefixed && crs.epsg().value_or(-1) != *prefixed) {
-        bool contradicts = crs.is_geographic();
-        if (crs.is_projected()) {
-            const double fe = crs.ogr()->GetProjParm(SRS_PP_FALSE_EASTING, 0.0);
-            contradicts = fe < 1.0e6;  // a truncated-easting CRS cannot hold eastings of 2.5e7 … 4.6e7
-        }
-        if (contradicts) {
-            report.warnings.push_back(fmt::format("{} declares {} but its eastings carry a Gauss-Krüger zone prefix; using EPSG:{} (override with --crs)",
-                                                  where, crs.to_user_string().substr(0, 60), *prefixed));
-            return Crs::from_epsg(*prefixed);
-        }
-    }
-    if (crs.is_geographic() && has_extent && (std::abs(env.MinX) > 360 || std::abs(env.MaxY) > 90))
-        throw InputError("the layer declares a geographic CRS but its coordinates are not degrees; pass --crs",
-                         ErrorContext{path, layer.GetName(), {}, {}});
-    return crs;
-}
-
 Crs working_crs_for(const Crs& source, OGRLayer& layer) {
     if (source.is_projected() && std::abs(source.linear_units_to_metre() - 1.0) < 1e-12) return source;
     OGREnvelope env;
@@ -193,7 +142,7 @@ Prepared prepare_geometry(Worker& w, std::span<const unsigned char> raw, bool ne
         p.repair_reason = ctx.invalid_reason(*g);
         const double before = std::abs(ctx.area(*g));
         GeomPtr fixed = ctx.make_valid(*g);
-        g = detail::polygonal_part(ctx, *fixed);
+        g = polygonal_part(ctx, *fixed);
         if (!g) {
             p.state = Prepared::State::non_polygonal;
             return p;
@@ -203,7 +152,7 @@ Prepared prepare_geometry(Worker& w, std::span<const unsigned char> raw, bool ne
     } else {
         const int t = GEOSGeomTypeId_r(ctx.get(), g.get());
         if (t != GEOS_POLYGON && t != GEOS_MULTIPOLYGON) {
-            g = detail::polygonal_part(ctx, *g);
+            g = polygonal_part(ctx, *g);
             if (!g) {
                 p.state = Prepared::State::non_polygonal;
                 return p;
@@ -254,7 +203,7 @@ std::optional<std::vector<unsigned char>> read_geometry(OGRFeature& f, InputRepo
 ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Progress& progress) {
     GdalEnvironment::ensure();
     if (src.code_field.empty()) throw UsageError("the class code field is required (--code-field DLBM)");
-    auto ds = open_dataset(src.path, DatasetKind::vector, open_options_for(src.path, src.encoding));
+    auto ds = open_dataset(src.path, DatasetKind::vector, vector_open_options(src.path, src.encoding));
     OGRLayer& layer = choose_layer(*ds, src.path, src.layer, "DLTB");
     ParcelSet set;
     set.path = src.path;
@@ -263,7 +212,7 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
     const int code_idx = field_index(layer, src.code_field, src.path, "class code");
     const int area_idx = area.basis == AreaBasis::field ? field_index(layer, area.field, src.path, "area") : -1;
     apply_filters(layer, src);
-    set.source_crs = resolve_crs(layer, src.crs, src.path, set.report);
+    set.source_crs = resolve_layer_crs(layer, src.crs.empty() ? Crs{} : Crs::from_user_input(src.crs), src.path, set.report.warnings);
     set.crs = working_crs_for(set.source_crs, layer);
 
     // 1. Serial read (OGR handles are single-threaded): attributes and raw WKB.
@@ -409,32 +358,29 @@ OverlayZones make_zones(std::vector<std::string> ids, const std::vector<std::vec
 
 OverlayZones load_zones(const ZoneSource& src, const Crs& target) {
     GdalEnvironment::ensure();
-    auto ds = open_dataset(src.path, DatasetKind::vector, open_options_for(src.path, src.encoding));
-    OGRLayer& layer = choose_layer(*ds, src.path, src.layer, nullptr);
-    const int id_idx = src.id_field.empty() ? -1 : field_index(layer, src.id_field, src.path, "zone id");
-    if (!src.where.empty() && layer.SetAttributeFilter(src.where.c_str()) != OGRERR_NONE)
-        throw UsageError("bad zone filter '" + src.where + "'", ErrorContext{src.path, layer.GetName(), {}, {}});
-    InputReport report;
-    const Crs crs = resolve_crs(layer, src.crs, src.path, report, target);
-    std::vector<std::string> ids;
-    std::vector<std::vector<unsigned char>> wkb;
-    layer.ResetReading();
-    for (auto& f : layer) {
-        const std::string id = id_idx >= 0 ? std::string(f->GetFieldAsString(id_idx)) : std::to_string(f->GetFID());
-        InputReport local;
-        auto g = read_geometry(*f, local);
-        if (!g) {
-            report.warnings.push_back("zone " + id + " has no polygon geometry and is left out");
-            ++report.null_geometry;
+    ZoneLayerOptions options;
+    options.layer = src.layer;
+    options.id_field = src.id_field;
+    options.where = src.where;
+    if (!src.crs.empty()) options.crs_override = Crs::from_user_input(src.crs);
+    options.crs_fallback = target;  // zones without a CRS: assume the parcels' working CRS (warned)
+    options.encoding = src.encoding;
+    options.target = target;
+    const ZoneLayer layer = read_zone_layer(src.path, options);
+    OverlayZones zones;
+    zones.crs = layer.crs;
+    zones.report.warnings = layer.warnings;
+    for (const auto& z : layer.zones) {
+        ++zones.report.read;
+        if (z.wkb.empty()) {
+            ++zones.report.null_geometry;
             continue;
         }
-        ids.push_back(id);
-        wkb.push_back(std::move(*g));
+        if (z.repaired) ++zones.report.repaired;
+        zones.ids.push_back(z.id);
+        zones.wkb.push_back(z.wkb);
     }
-    OverlayZones zones = make_zones(std::move(ids), wkb, crs, target);
-    zones.report.null_geometry = report.null_geometry;
-    zones.report.read += report.null_geometry;
-    zones.report.warnings.insert(zones.report.warnings.begin(), report.warnings.begin(), report.warnings.end());
+    zones.report.used = zones.ids.size();
     return zones;
 }
 

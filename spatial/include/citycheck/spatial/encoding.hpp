@@ -19,9 +19,11 @@ struct AttributeEncoding {
 // detected from field names and record bytes. nullopt when the path is not a Shapefile.
 std::optional<AttributeEncoding> shapefile_encoding(const std::string& path);
 
-// GDAL open options that make the Shapefile driver decode attributes correctly (ENCODING=CP936
-// for detected GBK); empty when GDAL's own handling is right.
-std::vector<std::string> vector_open_options(const std::string& path);
+// GDAL open options that make the Shapefile driver decode attributes correctly. An explicit
+// `encoding` (from the user) wins; otherwise every declared (.cpg, DBF language byte) or detected
+// non-ASCII encoding is passed explicitly, so that a process-wide SHAPE_ENCODING setting cannot
+// silence it. Empty for other formats.
+std::vector<std::string> vector_open_options(const std::string& path, const std::string& encoding = "");
 
 // Byte-level classification of a text sample.
 enum class TextKind { ascii, utf8, gbk, unknown };

@@ -110,4 +110,8 @@ class StrTree {
     bool m_built = false;
 };
 
+// The polygons of g (a polygon, a multipolygon, or the polygonal members of a collection such as
+// make-valid returns) as one geometry; null when g has none.
+GeomPtr polygonal_part(const GeosContext& ctx, const GEOSGeometry& g);
+
 }  // namespace citycheck::spatial
