@@ -11,6 +11,11 @@ werror=OFF
 
 bash "$root/scripts/install-deps.sh"
 bash "$root/scripts/build.sh" "$root/build" -DCITYCHECK_WERROR=$werror
+# The store tests run against a real PostGIS: a throwaway cluster on loopback, stopped on exit.
+if [ "${CITYCHECK_NO_PG:-}" != 1 ]; then
+  eval "$(bash "$root/scripts/pg-test-cluster.sh" start)"
+  trap 'bash "$root/scripts/pg-test-cluster.sh" stop "$CITYCHECK_PG_CLUSTER_DIR"' EXIT
+fi
 (cd "$root/build" && ctest --output-on-failure -j2 --timeout 900)
 
 if [ "$sanitize" = 1 ]; then

@@ -1,4 +1,5 @@
-// citycheck run healthcheck.yaml [--keep-going] [--out DIR] [--csv-bom] [--report [--report-lang zh|en]]
+// citycheck run healthcheck.yaml [--store PATH|PG:...] [--keep-going] [--out DIR] [--csv-bom]
+//                                 [--report [--report-lang zh|en]]
 #include "command_registry.hpp"
 
 #include <iostream>
@@ -8,8 +9,10 @@
 #include <citycheck/core/error.hpp>
 #include <citycheck/core/log.hpp>
 #include <citycheck/engine/report/report_data.hpp>
+#include <citycheck/engine/report/report_history.hpp>
 #include <citycheck/engine/report/report_writer.hpp>
 #include <citycheck/engine/runner.hpp>
+#include <citycheck/engine/store/store_writer.hpp>
 #include <citycheck/engine/validate.hpp>
 
 namespace citycheck::cli {
@@ -21,6 +24,7 @@ void add_run_command(CLI::App& app, CliContext& ctx) {
         bool keep_going = false;
         std::string out;
         bool csv_bom = false;
+        std::string store;
         bool report = false;
         std::string report_lang = "zh";
     };
@@ -32,6 +36,8 @@ void add_run_command(CLI::App& app, CliContext& ctx) {
     cmd->add_flag("--csv-bom", opts->csv_bom, "Start CSV files with a UTF-8 BOM (for spreadsheet programs)");
     cmd->add_flag("--report", opts->report, "Also write report.html and report.xlsx into the output folder (see `citycheck report`)");
     cmd->add_option("--report-lang", opts->report_lang, "Language of --report: zh (default) or en")->check(CLI::IsMember({"zh", "en"}));
+    cmd->add_option("--store", opts->store,
+                    "Also keep the run in the base database: a GeoPackage file (created if missing) or PG:\"host=... dbname=...\"");
     cmd->callback([opts, &ctx] {
         ctx.action = [opts, &ctx] {
             const auto parsed = engine::parse_healthcheck(opts->file);
@@ -42,14 +48,20 @@ void add_run_command(CLI::App& app, CliContext& ctx) {
             if (!opts->out.empty()) ro.out_dir = opts->out;
             if (opts->csv_bom) ro.csv_bom = true;
             ro.progress = ctx.progress();
+            const std::string started = engine::store::utc_now_iso();
             const auto result = engine::run_healthcheck(parsed.config, ro);
             for (const auto& w : result.warnings) log::warning(w);
             for (const auto& f : result.files) std::cout << f.string() << '\n';
+            if (!opts->store.empty()) {  // after the outputs, in one transaction
+                const auto id = engine::store::write_run(opts->store, parsed.config, result, {started, "run"});
+                log::info("stored run " + id + " (" + parsed.config.city + " " + std::to_string(parsed.config.year) + ")");
+            }
             if (opts->report) {
                 namespace rp = engine::report;
                 nlohmann::json provenance = nlohmann::json::object();
                 if (std::ifstream in(result.out_dir / "provenance.json"); in) provenance = nlohmann::json::parse(in, nullptr, false);
-                const auto data = rp::report_data_from_run(parsed.config, result, provenance);
+                auto data = rp::report_data_from_run(parsed.config, result, provenance);
+                if (!opts->store.empty()) rp::load_history(data, opts->store);  // earlier years: trends
                 rp::ReportRequest req;
                 req.html = result.out_dir / "report.html";
                 req.xlsx = result.out_dir / "report.xlsx";

@@ -58,6 +58,11 @@ CommandResult run_command(const std::string& command_line) {
     return r;
 }
 
+std::string citycheck_binary() {
+    const char* env = std::getenv("CITYCHECK_BIN");
+    return env ? env : CITYCHECK_BIN;
+}
+
 CommandResult run_citycheck(const std::string& args) {
     const char* env = std::getenv("CITYCHECK_BIN");
     return run_command(std::string("'") + (env ? env : CITYCHECK_BIN) + "' " + args);

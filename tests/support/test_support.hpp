@@ -39,6 +39,9 @@ CommandResult run_command(const std::string& command_line);
 // Runs the citycheck binary under test with the given arguments (already shell-quoted as needed).
 CommandResult run_citycheck(const std::string& args);
 
+// Path of the citycheck binary under test (for tests that fork/exec it themselves).
+std::string citycheck_binary();
+
 std::string read_file(const std::filesystem::path& path);
 
 }  // namespace citycheck::test
