@@ -29,9 +29,32 @@ double nice_scale_length(double max_m) {
     return p;
 }
 
+// The legend title in lines of at most 12 characters (code points), so long indicator names fit
+// the 200 px legend column.
+static std::vector<std::string> title_lines(const std::string& title) {
+    std::vector<std::string> lines(1);
+    int count = 0;
+    for (std::size_t i = 0; i < title.size(); ++i) {
+        const auto c = static_cast<unsigned char>(title[i]);
+        const bool starts = (c & 0xC0) != 0x80;
+        if (starts && count == 12) {
+            lines.emplace_back();
+            count = 0;
+        }
+        if (starts) ++count;
+        lines.back() += title[i];
+    }
+    return lines;
+}
+
 std::string legend_svg_body(const std::vector<LegendEntry>& legend, const std::string& title) {
-    std::string s = "<text x=\"0\" y=\"12\" font-size=\"13\" font-weight=\"bold\">" + html_escape(title) + "</text>";
-    double y = 24;
+    std::string s;
+    double y = 12;
+    for (const auto& line : title_lines(title)) {
+        s += "<text x=\"0\" y=\"" + fmt("%.0f", y) + "\" font-size=\"13\" font-weight=\"bold\">" + html_escape(line) + "</text>";
+        y += 16;
+    }
+    y -= 4;
     for (const auto& e : legend) {
         s += "<rect x=\"0\" y=\"" + fmt("%.0f", y) + "\" width=\"18\" height=\"14\" fill=\"" + e.colour +
              "\" stroke=\"#666\" stroke-width=\"0.5\"/><text x=\"26\" y=\"" + fmt("%.0f", y + 11) + "\" font-size=\"12\">" +
@@ -43,7 +66,7 @@ std::string legend_svg_body(const std::vector<LegendEntry>& legend, const std::s
 
 std::string choropleth_svg(const ProjectedZones& zones, const MapSpec& spec) {
     const auto& f = zones.frame;
-    const double legend_h = 30 + 20.0 * static_cast<double>(spec.legend.size());
+    const double legend_h = 30 + 16.0 * static_cast<double>(title_lines(spec.title).size() - 1) + 20.0 * static_cast<double>(spec.legend.size());
     const double width = f.width + LEGEND_WIDTH, height = std::max(f.height, legend_h + 20);
     std::string s;
     s.reserve(zones.paths.size() * 90 + 2048);
