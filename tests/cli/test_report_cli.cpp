@@ -94,3 +94,28 @@ TEST(CliReportTest, OpensInHeadlessChromiumWithoutScriptErrors) {
     ASSERT_TRUE(fs::exists(shot));
     EXPECT_GT(fs::file_size(shot), 20000u) << "an overview with cards and two radar charts is not a blank page";
 }
+
+TEST(CliReportTest, StoreGivesTrendChartsAndTheChangeFromLastYear) {
+    ct::TempDir tmp("citycheck-cli-report-store");
+    ct::write_synthetic_city(tmp.path());
+    auto text = ct::synthetic_healthcheck();
+    const auto at = text.find("year: 2025");
+    ASSERT_NE(at, std::string::npos);
+    std::ofstream(tmp / "hc2024.yaml") << text.replace(at, 10, "year: 2024");
+    std::ofstream(tmp / "hc2025.yaml") << ct::synthetic_healthcheck();
+    const auto store = tmp / "store.gpkg";
+    auto r = ct::run_citycheck("-q run " + q(tmp / "hc2024.yaml") + " --out " + q(tmp / "out2024") + " --store " + q(store));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = ct::run_citycheck("-q run " + q(tmp / "hc2025.yaml") + " --out " + q(tmp / "out2025") + " --store " + q(store) + " --report");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = ct::run_citycheck("-q report " + q(tmp / "out2025") + " --store " + q(store) + " --year 2025 -o " + q(tmp / "r.html"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const auto& path : {tmp / "r.html", tmp / "out2025" / "report.html"}) {
+        const auto html = ct::read_file(path);
+        EXPECT_NE(html.find("class=\"trend\""), std::string::npos) << path;
+        EXPECT_EQ(html.find("未提供历史数据库"), std::string::npos) << path;
+        // Same data both years: every change is 0 against 2024.
+        EXPECT_NE(html.find("0.000 (2024)</td>"), std::string::npos) << path;
+    }
+    EXPECT_EQ(ct::run_citycheck("-q report " + q(tmp / "out2025") + " --year 2024 -o " + q(tmp / "x.html")).exit_code, 2);
+}

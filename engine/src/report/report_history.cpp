@@ -1,21 +1,14 @@
-// The report's history from the store's read API (compiled in when the store module is present).
+// The report's history from the store's read API.
 #include <citycheck/engine/report/report_history.hpp>
 
 #include <citycheck/core/error.hpp>
-
-#if __has_include(<citycheck/engine/store/store_reader.hpp>)
 #include <citycheck/engine/store/store_reader.hpp>
-#define CITYCHECK_REPORT_HAS_STORE 1
-#else
-#define CITYCHECK_REPORT_HAS_STORE 0
-#endif
 
 namespace citycheck::engine::report {
 
-bool store_available() { return CITYCHECK_REPORT_HAS_STORE != 0; }
+bool store_available() { return true; }
 
 void load_history(ReportData& data, const std::string& location) {
-#if CITYCHECK_REPORT_HAS_STORE
     auto reader = store::StoreReader::open(location);
     History h;
     h.source = location;
@@ -36,10 +29,6 @@ void load_history(ReportData& data, const std::string& location) {
             if (d.zone_id == zone && d.system == "overall" && d.dimension.empty() && d.score) h.overall.push_back({year, *d.score});
     }
     data.history = std::move(h);
-#else
-    (void)data;
-    throw UsageError("this build has no results store: --store " + location + " cannot be read; omit it for a report without trends");
-#endif
 }
 
 }  // namespace citycheck::engine::report

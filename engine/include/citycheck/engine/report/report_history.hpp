@@ -7,7 +7,7 @@
 
 namespace citycheck::engine::report {
 
-// Whether this build has the store's read API.
+// Whether this build has the store's read API (always, since the store module is merged).
 bool store_available();
 
 // Fills data.history for the first zone of the coarsest level from the store at location. Throws
