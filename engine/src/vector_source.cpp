@@ -3,6 +3,7 @@
 #include <citycheck/engine/vector_source.hpp>
 #include <citycheck/spatial/describe.hpp>
 #include <citycheck/spatial/encoding.hpp>
+#include <citycheck/spatial/gdal.hpp>
 
 #include <filesystem>
 
@@ -35,7 +36,7 @@ std::vector<unsigned char> geometry_wkb(OGRFeature& feature, const spatial::Tran
     if (!g || g->IsEmpty()) return {};
     std::unique_ptr<OGRGeometry> copy(g->clone());
     if (!transform.is_identity() && copy->transform(transform.ogr()) != OGRERR_NONE)
-        throw InputError("cannot transform the geometry into the working CRS", ErrorContext{"", "", "", std::to_string(feature.GetFID())});
+        throw InputError(spatial::with_gdal_reason("cannot transform the geometry into the working CRS"), ErrorContext{"", "", "", std::to_string(feature.GetFID())});
     std::vector<unsigned char> wkb(static_cast<std::size_t>(copy->WkbSize()));
     copy->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
     return wkb;

@@ -4,6 +4,7 @@
 #include <citycheck/engine/zones.hpp>
 #include <citycheck/core/log.hpp>
 #include <citycheck/spatial/zone_layer.hpp>
+#include <citycheck/spatial/gdal.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -49,7 +50,7 @@ spatial::Crs working_crs(const HealthCheckConfig& config) {
     if (opened.crs.empty()) throw InputError("the zones have no CRS", ErrorContext{src.path.string()});
     if (opened.crs.is_projected()) return opened.crs;
     OGREnvelope env;
-    if (opened.layer->GetExtent(&env, TRUE) != OGRERR_NONE) throw InputError("cannot read the zones' extent", ErrorContext{src.path.string()});
+    if (opened.layer->GetExtent(&env, TRUE) != OGRERR_NONE) throw InputError(spatial::with_gdal_reason("cannot read the zones' extent"), ErrorContext{src.path.string()});
     const double x = (env.MinX + env.MaxX) / 2, y = (env.MinY + env.MaxY) / 2;
     return spatial::metric_crs_for(x, y);  // Crs is lon/lat order
 }

@@ -1,5 +1,6 @@
 #include <citycheck/core/error.hpp>
 #include <citycheck/raster/grid.hpp>
+#include <citycheck/spatial/gdal.hpp>
 
 #include <gdal_priv.h>
 
@@ -14,7 +15,7 @@ Grid::Grid(GeoTransform gt, int cols, int rows, spatial::Crs crs)
 Grid Grid::from_dataset(GDALDataset& ds) {
     GeoTransform gt{};
     if (ds.GetGeoTransform(gt.data()) != CE_None)
-        throw InputError("raster has no geotransform (not georeferenced)", {.file = ds.GetDescription()});
+        throw InputError(spatial::with_gdal_reason("raster has no geotransform (not georeferenced)"), {.file = ds.GetDescription()});
     if (gt[2] != 0.0 || gt[4] != 0.0)
         throw InputError("rotated rasters are not supported; warp it north-up first (gdalwarp)",
                          {.file = ds.GetDescription()});

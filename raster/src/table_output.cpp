@@ -47,7 +47,7 @@ void write_ogr(const std::string& path, const std::string& temp, const std::stri
     layer->CreateField(&id);
     for (const auto& c : t.columns) {
         OGRFieldDefn f(c.c_str(), OFTReal);
-        if (layer->CreateField(&f) != OGRERR_NONE) throw OutputError("cannot create field " + c, {.file = path});
+        if (layer->CreateField(&f) != OGRERR_NONE) throw OutputError(spatial::with_gdal_reason("cannot create field " + c), {.file = path});
     }
     if (ds->StartTransaction() != OGRERR_NONE) { /* drivers without transactions write directly */ }
     for (std::size_t i = 0; i < t.zone_ids.size(); ++i) {

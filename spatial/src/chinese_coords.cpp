@@ -11,6 +11,7 @@
 
 #include <citycheck/core/error.hpp>
 #include <citycheck/spatial/crs.hpp>
+#include <citycheck/spatial/gdal.hpp>
 
 namespace citycheck::spatial {
 namespace {
@@ -192,7 +193,7 @@ void convert_geometry_to_wgs84(OGRGeometry& geometry, CoordSystem from) {
     // transform() would assign the (null) target CRS; keep the geometry's own.
     OGRSpatialReference* srs = geometry.getSpatialReference() ? geometry.getSpatialReference()->Clone() : nullptr;
     ChineseToWgs84 ct(from);
-    if (geometry.transform(&ct) != OGRERR_NONE) throw InternalError("GCJ-02/BD-09 conversion of a geometry failed");
+    if (geometry.transform(&ct) != OGRERR_NONE) throw InternalError(with_gdal_reason("GCJ-02/BD-09 conversion of a geometry failed"));
     geometry.assignSpatialReference(srs);
     if (srs) srs->Release();
 }

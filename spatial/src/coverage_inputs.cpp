@@ -107,7 +107,7 @@ Crs for_each_feature(const std::string& path, std::vector<std::string> layers, c
         OGRGeometry* g = f.GetGeometryRef();
         if (!g || g->IsEmpty()) return;
         if (!t.is_identity() && g->transform(t.ogr()) != OGRERR_NONE)
-            throw InputError("coordinates cannot be transformed to the analysis CRS",
+            throw InputError(with_gdal_reason("coordinates cannot be transformed to the analysis CRS"),
                              {.file = path, .feature = std::to_string(f.GetFID())});
         fn(f, *g);
     };
@@ -345,7 +345,7 @@ Demand raster_demand(const ZonePolygons& zones, const std::string& path) {
     std::vector<double> xs(static_cast<std::size_t>(cols)), ys(static_cast<std::size_t>(cols));
     for (int r = 0; r < rows; ++r) {
         if (band->RasterIO(GF_Read, 0, r, cols, 1, row.data(), cols, 1, GDT_Float64, 0, 0) != CE_None)
-            throw InputError("cannot read the demand raster", {.file = path});
+            throw InputError(with_gdal_reason("cannot read the demand raster"), {.file = path});
         for (int c = 0; c < cols; ++c) {
             xs[static_cast<std::size_t>(c)] = gt[0] + (c + 0.5) * gt[1];
             ys[static_cast<std::size_t>(c)] = gt[3] + (r + 0.5) * gt[5];

@@ -39,11 +39,11 @@ void write_service_areas(const std::string& path, const ZonePolygons& zones, con
     AtomicOutput out(path);
     GDALDriver& drv = driver(driver_for_extension(path));
     DatasetPtr ds(drv.Create(out.temp_path().string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-    if (!ds) throw OutputError("cannot create the service-area file", {.file = path});
+    if (!ds) throw OutputError(with_gdal_reason("cannot create the service-area file"), {.file = path});
     OGRSpatialReference srs(*zones.crs.ogr());
     srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     OGRLayer* layer = ds->CreateLayer("service_areas", &srs, wkbMultiPolygon, nullptr);
-    if (!layer) throw OutputError("cannot create the service-area layer", {.file = path});
+    if (!layer) throw OutputError(with_gdal_reason("cannot create the service-area layer"), {.file = path});
     OGRFieldDefn id("zone_id", OFTString);
     OGRFieldDefn cov("covered_m2", OFTReal);
     layer->CreateField(&id);
@@ -66,7 +66,7 @@ void write_service_areas(const std::string& path, const ZonePolygons& zones, con
         f.SetField("zone_id", zones.ids[z].c_str());
         f.SetField("covered_m2", area[z]);
         f.SetGeometryDirectly(OGRGeometryFactory::forceToMultiPolygon(geom));
-        if (layer->CreateFeature(&f) != OGRERR_NONE) throw OutputError("cannot write a service area", {.file = path});
+        if (layer->CreateFeature(&f) != OGRERR_NONE) throw OutputError(with_gdal_reason("cannot write a service area"), {.file = path});
     }
     ds.reset();
     out.commit();
@@ -82,14 +82,14 @@ void write_distance_raster(const std::string& path, const Crs& crs, const Demand
     AtomicOutput out(path);
     const char* opts[] = {"COMPRESS=DEFLATE", "TILED=YES", nullptr};
     DatasetPtr ds(driver("GTiff").Create(out.temp_path().string().c_str(), g.cols, g.rows, 1, GDT_Float32, const_cast<char**>(opts)));
-    if (!ds) throw OutputError("cannot create the distance raster", {.file = path});
+    if (!ds) throw OutputError(with_gdal_reason("cannot create the distance raster"), {.file = path});
     double gt[6] = {g.x0, g.cell, 0, g.y0, 0, -g.cell};
     ds->SetGeoTransform(gt);
     ds->SetProjection(crs.to_wkt().c_str());
     auto* band = ds->GetRasterBand(1);
     band->SetNoDataValue(-1);
     if (band->RasterIO(GF_Write, 0, 0, g.cols, g.rows, values.data(), g.cols, g.rows, GDT_Float32, 0, 0) != CE_None)
-        throw OutputError("cannot write the distance raster", {.file = path});
+        throw OutputError(with_gdal_reason("cannot write the distance raster"), {.file = path});
     ds.reset();
     out.commit();
 }

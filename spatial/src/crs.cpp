@@ -42,13 +42,13 @@ Crs Crs::from_user_input(const std::string& text) {
 Crs Crs::from_epsg(int code) {
     GdalEnvironment::ensure();
     auto srs = make_srs();
-    if (srs->importFromEPSG(code) != OGRERR_NONE) throw UsageError("unknown EPSG code " + std::to_string(code));
+    if (srs->importFromEPSG(code) != OGRERR_NONE) throw UsageError(with_gdal_reason("unknown EPSG code " + std::to_string(code)));
     return Crs(srs);
 }
 
 Crs Crs::from_wkt(const std::string& wkt) {
     auto srs = make_srs();
-    if (srs->importFromWkt(wkt.c_str()) != OGRERR_NONE) throw InputError("unreadable CRS WKT: " + wkt.substr(0, 80));
+    if (srs->importFromWkt(wkt.c_str()) != OGRERR_NONE) throw InputError(with_gdal_reason("unreadable CRS WKT: " + wkt.substr(0, 80)));
     return Crs(srs);
 }
 

@@ -192,7 +192,7 @@ Box layer_extent_lonlat(const std::string& path_and_layer, const std::string& la
     const Crs crs = resolve_layer_crs(layer, {}, path, ignored);
     OGREnvelope env;
     if (layer.GetExtent(&env, TRUE) != OGRERR_NONE)
-        throw InputError("cannot compute the layer's extent (is it empty?)", {.file = path, .layer = layer.GetName()});
+        throw InputError(with_gdal_reason("cannot compute the layer's extent (is it empty?)"), {.file = path, .layer = layer.GetName()});
     Box box{env.MinX, env.MinY, env.MaxX, env.MaxY};
     if (!crs.is_geographic()) {
         Transform t(crs, Crs::from_epsg(4326));

@@ -32,6 +32,13 @@ void CPL_STDCALL GdalErrorScope::handler(CPLErr level, CPLErrorNum, const char* 
         self->m_warnings.emplace_back(message ? message : "");
 }
 
+std::string with_gdal_reason(std::string what) {
+    const char* message = CPLGetLastErrorMsg();
+    if (CPLGetLastErrorType() >= CE_Failure && message && *message) what += std::string(" (GDAL: ") + message + ")";
+    CPLErrorReset();
+    return what;
+}
+
 namespace {
 unsigned kind_flags(DatasetKind kind) {
     switch (kind) {

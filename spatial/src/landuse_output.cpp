@@ -125,7 +125,7 @@ void write_ogr(const std::string& path, TableLayout layout, const OverlayResult&
         ds->CommitTransaction();
         if (layout == TableLayout::long_ && drv == "GPKG") {
             OGRLayer* lt = ds->CreateLayer("landuse_long", nullptr, wkbNone, nullptr);
-            if (!lt) throw OutputError("cannot create table landuse_long", ErrorContext{path, {}, {}, {}});
+            if (!lt) throw OutputError(with_gdal_reason("cannot create table landuse_long"), ErrorContext{path, {}, {}, {}});
             for (const char* name : {"zone_id", "kind", "class", "name", "area_basis"}) {
                 OGRFieldDefn fd(name, OFTString);
                 lt->CreateField(&fd);

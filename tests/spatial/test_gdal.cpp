@@ -2,6 +2,7 @@
 
 #include <citycheck/core/error.hpp>
 #include <citycheck/spatial/gdal.hpp>
+#include <citycheck/spatial/crs.hpp>
 
 #include "test_support.hpp"
 
@@ -46,4 +47,23 @@ TEST(GdalTest, DriverForExtension) {
     EXPECT_EQ(driver_for_extension("x.gpkg"), "GPKG");
     EXPECT_EQ(driver_for_extension("x.geojson"), "GeoJSON");
     EXPECT_THROW(driver_for_extension("x.docx"), UsageError);
+}
+
+TEST(GdalTest, WithGdalReasonCarriesTheLibrarysMessageOnceAndOnlyAfterAFailure) {
+    GdalErrorScope scope;
+    CPLErrorReset();
+    EXPECT_EQ(with_gdal_reason("cannot write"), "cannot write");
+    CPLError(CE_Failure, CPLE_AppDefined, "disk full");
+    EXPECT_EQ(with_gdal_reason("cannot write"), "cannot write (GDAL: disk full)");
+    EXPECT_EQ(with_gdal_reason("cannot write"), "cannot write");  // consumed
+}
+
+TEST(GdalTest, AnUnknownEpsgCodeIsAUsageErrorWithProjsReason) {
+    try {
+        (void)Crs::from_epsg(999999);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::usage);
+        EXPECT_NE(std::string(e.what()).find("999999"), std::string::npos);
+    }
 }

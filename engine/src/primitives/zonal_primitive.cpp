@@ -6,6 +6,7 @@
 #include <citycheck/engine/shared_inputs.hpp>
 #include <citycheck/raster/ndvi.hpp>
 #include <citycheck/raster/zonal.hpp>
+#include <citycheck/spatial/gdal.hpp>
 
 #include <ogr_geometry.h>
 
@@ -36,7 +37,7 @@ std::shared_ptr<const raster::ZoneSet> raster_zones(const RunContext& ctx, const
                     throw InternalError("cannot decode zone " + z.id);
                 std::unique_ptr<OGRGeometry> owned(g);
                 if (!tr.is_identity() && owned->transform(tr.ogr()) != OGRERR_NONE)
-                    throw InputError("cannot transform zone " + z.id + " to the raster's CRS", ErrorContext{r.path()});
+                    throw InputError(spatial::with_gdal_reason("cannot transform zone " + z.id + " to the raster's CRS"), ErrorContext{r.path()});
                 z.wkb.resize(owned->WkbSize());
                 owned->exportToWkb(wkbNDR, z.wkb.data(), wkbVariantIso);
                 auto gg = geos.from_wkb(z.wkb);

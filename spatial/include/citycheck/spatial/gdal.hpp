@@ -38,6 +38,11 @@ class GdalErrorScope {
     std::vector<std::string> m_warnings;
 };
 
+// `what`, followed by GDAL's own message for the failure that just happened on this thread, if it
+// recorded one ("cannot write … (GDAL: disk full)"); clears that message. For throw sites after a
+// failed GDAL/OGR call that has no GdalErrorScope of its own.
+std::string with_gdal_reason(std::string what);
+
 using DatasetPtr = GDALDatasetUniquePtr;
 
 enum class DatasetKind { raster, vector, any };
