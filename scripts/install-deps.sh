@@ -9,6 +9,7 @@ PACKAGES=(
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev ccache
   postgresql postgresql-15-postgis-3 python3
+  chromium fonts-noto-cjk   # report: browser test and PNG maps (headless), Chinese text in maps
 )
 # Extra packages a script may ask for (e.g. PostgreSQL/PostGIS for the store tests).
 PACKAGES+=("$@")
