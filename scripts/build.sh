@@ -13,4 +13,6 @@ if command -v ccache >/dev/null; then
   export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
 fi
 cmake -S "$root" -B "$build" "${generator[@]}" "${launcher[@]}" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
-cmake --build "$build" -j"${CITYCHECK_JOBS:-2}"
+targets=()
+for t in ${CITYCHECK_TARGETS:-}; do targets+=(--target "$t"); done  # default: everything
+cmake --build "$build" -j"${CITYCHECK_JOBS:-2}" "${targets[@]}"
