@@ -1,6 +1,7 @@
 // Population grid builders. Each one computes per-item weights in parallel (one GEOS context per
 // thread, results kept per item) and adds them to the grid serially in item order, so the result
 // is identical for any thread count.
+#include <citycheck/core/compensated_sum.hpp>
 #include <citycheck/raster/population.hpp>
 
 #include <algorithm>
@@ -21,19 +22,7 @@ namespace {
 using spatial::GeomPtr;
 using spatial::GeosContext;
 
-// Neumaier's compensated sum: totals exact to ~1 ulp whatever the number of cells.
-class Sum {
-  public:
-    void add(double v) noexcept {
-        const double t = m_sum + v;
-        m_c += std::abs(m_sum) >= std::abs(v) ? (m_sum - t) + v : (v - t) + m_sum;
-        m_sum = t;
-    }
-    double value() const noexcept { return m_sum + m_c; }
-
-  private:
-    double m_sum = 0, m_c = 0;
-};
+using Sum = CompensatedSum;
 
 // A share of an item's mass for one cell; the shares of an item add up to 1.
 struct CellShare {

@@ -1,5 +1,6 @@
 // Population rasters in and out: a gridded-population file resampled onto the analysis grid by
 // exact area overlap, and the grid written as a tiled GeoTIFF.
+#include <citycheck/core/compensated_sum.hpp>
 #include <citycheck/raster/population.hpp>
 
 #include <algorithm>
@@ -38,19 +39,7 @@ spatial::Box raster_extent_in(const std::string& path, const spatial::Crs& crs) 
 
 namespace {
 
-// Neumaier's compensated sum (as in population.cpp): deterministic for a fixed order.
-class Sum {
-  public:
-    void add(double v) noexcept {
-        const double t = m_sum + v;
-        m_c += std::abs(m_sum) >= std::abs(v) ? (m_sum - t) + v : (v - t) + m_sum;
-        m_sum = t;
-    }
-    double value() const noexcept { return m_sum + m_c; }
-
-  private:
-    double m_sum = 0, m_c = 0;
-};
+using Sum = CompensatedSum;
 
 struct Add {
     std::int64_t cell;

@@ -47,18 +47,6 @@ int level_rank(const std::string& level) {
     return it == order.end() ? 99 : static_cast<int>(it - order.begin());
 }
 
-std::optional<Target> target_of(const IndicatorInfo& info) {
-    if (info.target_op.empty()) return std::nullopt;
-    auto op = parse_target_op(info.target_op);
-    if (!op) return std::nullopt;
-    Target t;
-    t.op = *op;
-    t.value = info.target_value;
-    t.min = info.target_min;
-    t.max = info.target_max;
-    if (!t.scorable()) return std::nullopt;
-    return t;
-}
 
 std::string direction_of(const std::optional<Target>& t) {
     if (!t) return "unknown";
@@ -314,7 +302,7 @@ CompareResult compare_years(const StoreReader& reader, const CompareOptions& opt
                 row.name_zh = info->name_zh;
                 row.unit = info->unit;
             }
-            const auto target = info ? target_of(*info) : std::nullopt;
+            const auto target = info ? stored_target(*info) : std::nullopt;
             row.direction = direction_of(target);
             std::vector<std::string> notes;
             for (std::size_t y = 0; y < n; ++y) {
@@ -342,7 +330,7 @@ CompareResult compare_years(const StoreReader& reader, const CompareOptions& opt
                             src = YearSource::reaggregated;
                             value = r.value;
                             const auto* yi = d.indicators.count(ind) ? &d.indicators.at(ind) : nullptr;
-                            status = status_for(*value, yi ? target_of(*yi) : target);
+                            status = status_for(*value, yi ? stored_target(*yi) : target);
                             notes.push_back(std::to_string(d.year) + " re-aggregated (boundary area " + fmt(a_old) + " → " + fmt(a_new) + " m²)");
                         } else {
                             src = YearSource::not_comparable;

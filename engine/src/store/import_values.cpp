@@ -171,17 +171,6 @@ struct Known {
     const IndicatorSpec* spec = nullptr;
 };
 
-std::optional<Target> target_from(const IndicatorInfo& info) {
-    if (info.target_op.empty()) return std::nullopt;
-    auto op = parse_target_op(info.target_op);
-    if (!op) return std::nullopt;
-    Target t;
-    t.op = *op;
-    t.value = info.target_value;
-    t.min = info.target_min;
-    t.max = info.target_max;
-    return t.scorable() ? std::optional<Target>(t) : std::nullopt;
-}
 
 std::map<std::string, Known> known_indicators(const StoreReader& reader, const std::string& run_id) {
     std::map<std::string, Known> out;
@@ -193,7 +182,7 @@ std::map<std::string, Known> known_indicators(const StoreReader& reader, const s
         k.unit = i.unit;
         k.label = unit_label(i.unit);
         if (k.department) k.label = department_unit_label(i.unit);
-        k.target = target_from(i);
+        k.target = stored_target(i);
         k.in_run = true;
     }
     return out;

@@ -6,6 +6,19 @@
 
 namespace citycheck::engine::store {
 
+std::optional<Target> stored_target(const IndicatorInfo& info) {
+    if (info.target_op.empty()) return std::nullopt;
+    const auto op = parse_target_op(info.target_op);
+    if (!op) return std::nullopt;
+    Target t;
+    t.op = *op;
+    t.value = info.target_value;
+    t.min = info.target_min;
+    t.max = info.target_max;
+    if (!t.scorable()) return std::nullopt;
+    return t;
+}
+
 struct StoreReader::Impl {
     StoreDb db;
 };

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <citycheck/engine/catalog.hpp>
+
 namespace citycheck::engine::store {
 
 // One run of one city's check for one year.
@@ -46,6 +48,9 @@ struct IndicatorInfo {
     std::string state;        // ok | failed | imported
     std::string failure;
 };
+
+// The stored target of an indicator, when it has a scorable one.
+std::optional<Target> stored_target(const IndicatorInfo& info);
 
 // A zone of one run at one level.
 struct ZoneInfo {
