@@ -51,6 +51,98 @@ struct Partial {
     std::vector<ZoneAccumulator> acc;  // per source
 };
 
+// The weighted moments of one zone over one window, in a tight loop of locals. Sums are shifted by
+// the first valid value: a stable variance without a division per cell.
+struct Moments {
+    double cover = 0, weight = 0, area = 0, sum = 0, d1 = 0, d2 = 0, shift = 0;
+    double min = std::numeric_limits<double>::infinity(), max = -std::numeric_limits<double>::infinity();
+};
+
+Moments moments(const Coverage& cov, const Window& win, const Block& values, const std::vector<double>& areas) {
+    Moments m;
+    bool first = true;
+    const auto& cw = cov.window;
+    for (int r = 0; r < cw.rows; ++r) {
+        const int row = cw.row_off + r;
+        const double a = areas[static_cast<std::size_t>(row)];
+        const std::size_t base = static_cast<std::size_t>(row - win.row_off) * win.cols + (cw.col_off - win.col_off);
+        const double* f = cov.fractions.data() + static_cast<std::size_t>(r) * cw.cols;
+        const double* vals = values.values.data() + base;
+        const std::uint8_t* ok = values.valid.data() + base;
+        double cover = 0, weight = 0, sum = 0, d1 = 0, d2 = 0, lo = m.min, hi = m.max;
+        for (int c = 0; c < cw.cols; ++c) {
+            const double w = f[c];
+            cover += w;
+            if (w <= 0 || !ok[c]) continue;
+            const double v = vals[c];
+            if (first) m.shift = v, first = false;
+            const double d = v - m.shift;
+            weight += w;
+            sum += w * v;
+            d1 += w * d;
+            d2 += w * d * d;
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+        }
+        m.cover += cover;
+        m.weight += weight;
+        m.area += weight * a;  // one cell area per row
+        m.sum += sum;
+        m.d1 += d1;
+        m.d2 += d2;
+        m.min = lo;
+        m.max = hi;
+    }
+    return m;
+}
+
+// Adds one zone's coverage of one window of one source to acc (a fresh partial). Returns whether
+// any cell of the zone lies in the window.
+template <class OnTooManyClasses>
+bool accumulate_source(ZoneAccumulator& acc, const Coverage& cov, const Window& win, const Block& values, const Block* weights,
+                       const std::vector<double>& areas, const std::vector<StatSpec>& stats, const std::vector<std::size_t>& conds,
+                       bool need_hist, OnTooManyClasses&& on_too_many, std::size_t max_classes) {
+    const Moments m = moments(cov, win, values, areas);
+    acc.cover_all = m.cover;
+    acc.cond_weight.assign(conds.size(), 0.0);
+    acc.cond_area.assign(conds.size(), 0.0);
+    if (m.weight > 0) {
+        acc.weight = m.weight;
+        acc.area = m.area;
+        acc.sum = m.sum;
+        acc.mean = m.shift + m.d1 / m.weight;
+        acc.m2 = std::max(0.0, m.d2 - m.d1 * m.d1 / m.weight);
+        acc.min = m.min;
+        acc.max = m.max;
+    }
+    if (m.weight > 0 && (!conds.empty() || need_hist || weights)) {  // the per-cell extras, in a second pass
+        const auto& cw = cov.window;
+        for (int r = 0; r < cw.rows; ++r) {
+            const int row = cw.row_off + r;
+            const double a = areas[static_cast<std::size_t>(row)];
+            const std::size_t base = static_cast<std::size_t>(row - win.row_off) * win.cols + (cw.col_off - win.col_off);
+            const double* f = cov.fractions.data() + static_cast<std::size_t>(r) * cw.cols;
+            for (int c = 0; c < cw.cols; ++c) {
+                const double w = f[c];
+                const std::size_t i = base + static_cast<std::size_t>(c);
+                if (w <= 0 || !values.valid[i]) continue;
+                const double v = values.values[i];
+                for (std::size_t k = 0; k < conds.size(); ++k)
+                    if (stats[conds[k]].holds(v)) acc.cond_weight[k] += w, acc.cond_area[k] += w * a;
+                if (need_hist) {
+                    acc.histogram[v] += w;
+                    if (acc.histogram.size() > max_classes) on_too_many();
+                }
+                if (weights && weights->valid[i]) {
+                    acc.wsum += w * weights->values[i] * v;
+                    acc.wweight += w * weights->values[i];
+                }
+            }
+        }
+    }
+    return m.cover > 0;
+}
+
 }  // namespace
 
 BandSource::BandSource(const Raster& raster, int band) : m_raster(raster), m_band(band) { raster.check_band(band); }
@@ -120,17 +212,6 @@ std::vector<StatSpec> parse_stats(std::string_view text) {
     }
     if (out.empty()) throw UsageError("no statistics given (e.g. --stats mean,count)");
     return out;
-}
-
-void ZoneAccumulator::add(double v, double w, double a) {
-    weight += w;
-    area += w * a;
-    sum += w * v;
-    const double delta = v - mean;
-    mean += delta * w / weight;
-    m2 += w * delta * (v - mean);
-    min = std::min(min, v);
-    max = std::max(max, v);
 }
 
 void ZoneAccumulator::merge(const ZoneAccumulator& o) {
@@ -271,39 +352,12 @@ ZonalResult compute_zonal(const ZonalInput& input, const ZoneSet& zones, const Z
                     const auto cov = compute_coverage(grid, std::span<const PolygonRings>(rings[z]), options.mode, u);
                     if (cov.empty()) continue;
                     Partial p{ui, std::vector<ZoneAccumulator>(ns)};
-                    for (auto& a : p.acc) a.cond_weight.assign(conds.size(), 0.0), a.cond_area.assign(conds.size(), 0.0);
                     bool touched = false;
-                    const auto& cw = cov.window;
-                    for (int r = 0; r < cw.rows; ++r) {
-                        const int row = cw.row_off + r;
-                        const double a = areas[static_cast<std::size_t>(row)];
-                        const std::size_t base = static_cast<std::size_t>(row - win.row_off) * win.cols + (cw.col_off - win.col_off);
-                        const double* f = cov.fractions.data() + static_cast<std::size_t>(r) * cw.cols;
-                        for (int c = 0; c < cw.cols; ++c) {
-                            const double w = f[c];
-                            if (w <= 0) continue;
-                            touched = true;
-                            const std::size_t i = base + static_cast<std::size_t>(c);
-                            for (std::size_t s = 0; s < ns; ++s) {
-                                auto& acc = p.acc[s];
-                                acc.cover_all += w;
-                                if (!blocks[s].valid[i]) continue;
-                                const double v = blocks[s].values[i];
-                                acc.add(v, w, a);
-                                for (std::size_t k = 0; k < conds.size(); ++k)
-                                    if (input.stats[conds[k]].holds(v)) acc.cond_weight[k] += w, acc.cond_area[k] += w * a;
-                                if (need_hist) {
-                                    acc.histogram[v] += w;
-                                    if (acc.histogram.size() > options.max_classes)
-                                        too_many_classes(zones, z, *input.sources[s], options.max_classes);
-                                }
-                                if (input.weights && weights.valid[i]) {
-                                    acc.wsum += w * weights.values[i] * v;
-                                    acc.wweight += w * weights.values[i];
-                                }
-                            }
-                        }
-                    }
+                    for (std::size_t s = 0; s < ns; ++s)
+                        touched = accumulate_source(p.acc[s], cov, win, blocks[s], input.weights ? &weights : nullptr, areas,
+                                                    input.stats, conds, need_hist, [&] {
+                                                        too_many_classes(zones, z, *input.sources[s], options.max_classes);
+                                                    }, options.max_classes) || touched;
                     if (touched) per_window[wi].emplace_back(z, std::move(p));
                 }
             }

@@ -80,7 +80,6 @@ struct ZoneAccumulator {
     std::vector<double> cond_area;      // … and Σw·A
     std::map<double, double> histogram; // value → Σw (majority, frac)
 
-    void add(double v, double w, double a);
     void merge(const ZoneAccumulator& o);
 };
 
