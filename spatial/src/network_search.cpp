@@ -165,12 +165,11 @@ void EdgeIndex::edges_near_segment(Pt a, Pt b, double distance, std::vector<Edge
 }
 
 void SearchWorkspace::prepare(std::size_t nodes) {
-    if (m_dist.size() != nodes) {
-        m_dist.assign(nodes, kUnreached);
-        m_label.assign(nodes, kNoLabel);
+    if (m_state.size() != nodes) {
+        m_state.assign(nodes, {kUnreached, kNoLabel});
         m_touched.clear();
     }
-    for (auto v : m_touched) m_dist[v] = kUnreached, m_label[v] = kNoLabel;
+    for (auto v : m_touched) m_state[v] = {kUnreached, kNoLabel};
     m_touched.clear();
     m_heap.clear();
     relaxed = 0;
@@ -186,6 +185,7 @@ class QuadHeap {
     using Item = std::pair<double, std::uint32_t>;
     explicit QuadHeap(std::vector<Item>& items) : m_a(items) { m_a.clear(); }
     bool empty() const noexcept { return m_a.empty(); }
+    std::uint32_t top_node() const noexcept { return m_a.front().second; }
     void push(double d, std::uint32_t v) {
         std::size_t i = m_a.size();
         m_a.emplace_back(d, v);
@@ -230,14 +230,12 @@ class QuadHeap {
 void multi_source_search(const RoadGraph& g, std::span<const Source> sources, double cutoff, SearchWorkspace& ws) {
     ws.prepare(g.node_count());
     QuadHeap heap(ws.m_heap);
-    double* dist = ws.m_dist.data();
-    std::uint32_t* labels = ws.m_label.data();
+    auto* state = ws.m_state.data();
     auto settle = [&](std::uint32_t v, double d, std::uint32_t label) {
         if (d > cutoff) return;
-        if (d < dist[v] || (d == dist[v] && label < labels[v])) {
-            if (dist[v] == kUnreached) ws.m_touched.push_back(v);
-            dist[v] = d;
-            labels[v] = label;
+        if (d < state[v].dist || (d == state[v].dist && label < state[v].label)) {
+            if (state[v].dist == kUnreached) ws.m_touched.push_back(v);
+            state[v] = {d, label};
             heap.push(d, v);
         }
     };
@@ -251,21 +249,27 @@ void multi_source_search(const RoadGraph& g, std::span<const Source> sources, do
     std::sort(ws.m_sources_by_edge.begin(), ws.m_sources_by_edge.end(),
               [](const Source& a, const Source& b) { return a.position.edge < b.position.edge; });
     std::uint64_t relaxed = 0;
-    const std::uint32_t* targets = g.arc_targets();
-    const double* costs = g.arc_costs();
+    const RoadGraph::Arc* arcs = g.arcs();
+    const std::uint32_t* offsets = g.arc_offsets();
     while (!heap.empty()) {
         const auto [d, v] = heap.pop();
-        if (d > dist[v]) continue;  // stale entry
-        const std::uint32_t label = labels[v];
+        // The next node to settle is known now: start fetching its row of the CSR while this one is
+        // relaxed (on large graphs every pop is a cache miss otherwise).
+        if (!heap.empty()) {
+            const std::uint32_t next = heap.top_node();
+            __builtin_prefetch(offsets + next);
+            __builtin_prefetch(state + next);
+        }
+        if (d > state[v].dist) continue;  // stale entry
+        const std::uint32_t label = state[v].label;
         const std::uint32_t a0 = g.arcs_begin(v), a1 = g.arcs_end(v);
         relaxed += a1 - a0;
         for (std::uint32_t a = a0; a < a1; ++a) {
-            const double nd = d + costs[a];
-            const std::uint32_t t = targets[a];
-            if (nd < dist[t] && nd <= cutoff) {
-                if (dist[t] == kUnreached) ws.m_touched.push_back(t);
-                dist[t] = nd;
-                labels[t] = label;
+            const double nd = d + arcs[a].cost;
+            const std::uint32_t t = arcs[a].target;
+            if (nd < state[t].dist && nd <= cutoff) {
+                if (state[t].dist == kUnreached) ws.m_touched.push_back(t);
+                state[t] = {nd, label};
                 heap.push(nd, t);
             }
         }

@@ -29,7 +29,7 @@ Pt RoadGraph::point_at(std::uint32_t e, double offset) const {
 
 void RoadGraph::set_costs_by_edge(const std::vector<double>& cost) {
     if (cost.size() != m_edges.size()) throw InternalError("set_costs_by_edge: one cost per edge expected");
-    for (std::size_t a = 0; a < m_arc_edge.size(); ++a) m_arc_cost[a] = cost[m_arc_edge[a]];
+    for (auto& arc : m_arcs) arc.cost = cost[arc.edge];
     m_cost_rate.assign(m_edges.size(), 0.0);
     m_min_cost_rate = 0;
     bool first = true;
@@ -245,19 +245,17 @@ RoadGraph build_road_graph(const RoadLines& input, const GraphBuildOptions& opti
         ++g.m_degree[e.to];
     }
     for (std::size_t v = 0; v < n; ++v) g.m_offsets[v + 1] += g.m_offsets[v];
-    g.m_arc_target.resize(g.m_offsets[n]);
-    g.m_arc_edge.resize(g.m_offsets[n]);
-    g.m_arc_cost.resize(g.m_offsets[n]);
+    g.m_arcs.resize(g.m_offsets[n]);
     std::vector<std::uint32_t> fill(g.m_offsets.begin(), g.m_offsets.end() - 1);
     for (std::uint32_t ei = 0; ei < g.m_edges.size(); ++ei) {
         const auto& e = g.m_edges[ei];
         if (e.dir & 1) {
             const auto a = fill[e.from]++;
-            g.m_arc_target[a] = e.to, g.m_arc_edge[a] = ei, g.m_arc_cost[a] = e.length;
+            g.m_arcs[a] = {e.length, e.to, ei};
         }
         if (e.dir & 2) {
             const auto a = fill[e.to]++;
-            g.m_arc_target[a] = e.from, g.m_arc_edge[a] = ei, g.m_arc_cost[a] = e.length;
+            g.m_arcs[a] = {e.length, e.from, ei};
         }
     }
 

@@ -63,16 +63,19 @@ struct Source {
 class SearchWorkspace {
   public:
     void prepare(std::size_t nodes);
-    double distance(std::uint32_t node) const { return m_dist[node]; }
-    std::uint32_t label(std::uint32_t node) const { return m_label[node]; }
+    double distance(std::uint32_t node) const { return m_state[node].dist; }
+    std::uint32_t label(std::uint32_t node) const { return m_state[node].label; }
     std::span<const std::uint32_t> touched() const noexcept { return m_touched; }
     std::uint64_t relaxed = 0;  // arcs examined by the last search
 
   private:
     friend void multi_source_search(const RoadGraph&, std::span<const Source>, double, SearchWorkspace&);
     friend struct NetDistance distance_to(const RoadGraph&, const SearchWorkspace&, const EdgePosition&);
-    std::vector<double> m_dist;
-    std::vector<std::uint32_t> m_label;
+    struct NodeState {  // together: one cache line read per relaxed arc, not two
+        double dist;
+        std::uint32_t label;
+    };
+    std::vector<NodeState> m_state;
     std::vector<std::uint32_t> m_touched;
     std::vector<std::pair<double, std::uint32_t>> m_heap;
     std::vector<Source> m_sources_by_edge;  // for same-edge distances

@@ -63,19 +63,24 @@ class RoadGraph {
   public:
     std::size_t node_count() const noexcept { return m_offsets.empty() ? 0 : m_offsets.size() - 1; }
     std::size_t edge_count() const noexcept { return m_edges.size(); }
-    std::size_t arc_count() const noexcept { return m_arc_target.size(); }
+    std::size_t arc_count() const noexcept { return m_arcs.size(); }
 
     const GraphEdge& edge(std::uint32_t e) const { return m_edges[e]; }
     std::span<const GraphEdge> edges() const noexcept { return m_edges; }
     Pt node_point(std::uint32_t n) const { return m_node_pts[n]; }
-    // Arcs leaving node n: indices into arc_target/arc_edge/arc_cost.
+    // One directed arc; cost, target and edge side by side, so relaxing an arc reads one cache line.
+    struct Arc {
+        double cost;
+        std::uint32_t target, edge;
+    };
+    // Arcs leaving node n: indices into arcs().
     std::uint32_t arcs_begin(std::uint32_t n) const { return m_offsets[n]; }
     std::uint32_t arcs_end(std::uint32_t n) const { return m_offsets[n + 1]; }
-    std::uint32_t arc_target(std::uint32_t a) const { return m_arc_target[a]; }
-    std::uint32_t arc_edge(std::uint32_t a) const { return m_arc_edge[a]; }
-    double arc_cost(std::uint32_t a) const { return m_arc_cost[a]; }
-    const std::uint32_t* arc_targets() const noexcept { return m_arc_target.data(); }  // for tight loops
-    const double* arc_costs() const noexcept { return m_arc_cost.data(); }
+    std::uint32_t arc_target(std::uint32_t a) const { return m_arcs[a].target; }
+    std::uint32_t arc_edge(std::uint32_t a) const { return m_arcs[a].edge; }
+    double arc_cost(std::uint32_t a) const { return m_arcs[a].cost; }
+    const Arc* arcs() const noexcept { return m_arcs.data(); }  // for tight loops
+    const std::uint32_t* arc_offsets() const noexcept { return m_offsets.data(); }  // node → first arc; node_count() + 1 entries
     std::size_t degree(std::uint32_t n) const { return m_degree[n]; }  // undirected, self-loops twice
 
     std::span<const Pt> edge_geometry(std::uint32_t e) const {
@@ -105,8 +110,8 @@ class RoadGraph {
 
   private:
     friend RoadGraph build_road_graph(const RoadLines&, const GraphBuildOptions&);
-    std::vector<std::uint32_t> m_offsets, m_arc_target, m_arc_edge;
-    std::vector<double> m_arc_cost;
+    std::vector<std::uint32_t> m_offsets;
+    std::vector<Arc> m_arcs;
     std::vector<double> m_cost_rate;  // per edge; empty while costs are lengths
     double m_min_cost_rate = 1.0;
     std::vector<std::uint32_t> m_degree;
