@@ -11,31 +11,83 @@
 
 namespace citycheck::spatial {
 
-void write_service_areas(const std::string& path, const ZonePolygons& zones, const Demand& demand, const CoverageResult& result) {
-    if (!demand.grid) throw UsageError("--service-areas needs gridded demand (zone area or polygons), not points or a raster");
+ServiceAreas service_areas(const ZonePolygons& zones, const Demand& demand, const CoverageResult& result, double simplify_m) {
+    if (!demand.grid) throw UsageError("service areas need gridded demand (zone area, polygons or a population grid), not points");
+    if (result.covered.size() != demand.cells.size()) throw InternalError("service areas: coverage and demand differ in size");
     const DemandGrid& g = *demand.grid;
+    // Demand cells grouped by zone (stable: cell order kept within a zone), so that each zone's
+    // covered cells are dissolved on their own and only one zone's boxes exist at a time.
+    const std::size_t n = demand.cells.size(), nz = zones.ids.size();
+    std::vector<std::size_t> start(nz + 1, 0), order(n);
+    for (const auto& c : demand.cells) ++start[c.zone + 1];
+    for (std::size_t z = 0; z < nz; ++z) start[z + 1] += start[z];
+    {
+        auto next = start;
+        for (std::size_t i = 0; i < n; ++i) order[next[demand.cells[i].zone]++] = i;
+    }
+    ServiceAreas out;
+    out.zone_wkb.resize(nz);
+    out.covered.assign(nz, 0.0);
     GeosContext ctx;
-    // Runs of covered cells per zone and row become rectangles; their union is the service area.
-    std::vector<std::vector<GeomPtr>> parts(zones.ids.size());
-    std::vector<double> area(zones.ids.size(), 0.0);
-    const std::size_t n = demand.cells.size();
-    for (std::size_t i = 0; i < n;) {
-        if (!result.covered[i]) {
-            ++i;
+    for (std::size_t z = 0; z < nz; ++z) {
+        // Runs of covered cells along a grid row become one rectangle each; their union is the area.
+        std::vector<GEOSGeometry*> raw;
+        for (std::size_t a = start[z]; a < start[z + 1];) {
+            const std::size_t i = order[a];
+            if (!result.covered[i]) {
+                ++a;
+                continue;
+            }
+            const auto& c = demand.cells[i];
+            std::size_t b = a + 1;
+            out.covered[z] += c.weight;
+            while (b < start[z + 1] && result.covered[order[b]] && demand.cells[order[b]].cell == demand.cells[order[b - 1]].cell + 1 &&
+                   demand.cells[order[b]].cell / g.cols == c.cell / g.cols) {
+                out.covered[z] += demand.cells[order[b]].weight;
+                ++b;
+            }
+            const auto row = c.cell / g.cols, col0 = c.cell % g.cols, col1 = col0 + static_cast<std::int64_t>(b - a);
+            const Box box{g.x0 + static_cast<double>(col0) * g.cell, g.y0 - static_cast<double>(row + 1) * g.cell,
+                          g.x0 + static_cast<double>(col1) * g.cell, g.y0 - static_cast<double>(row) * g.cell};
+            raw.push_back(ctx.make_box(box).release());
+            a = b;
+        }
+        if (raw.empty()) continue;
+        GeomPtr coll = ctx.own(GEOSGeom_createCollection_r(ctx.get(), GEOS_GEOMETRYCOLLECTION, raw.data(), static_cast<unsigned>(raw.size())),
+                               "collect cells");
+        GeomPtr cells = ctx.own(GEOSUnaryUnion_r(ctx.get(), coll.get()), "dissolve cells");
+        // Boundary cells may be partly outside the zone (fractional demand): clip to the zone.
+        GeomPtr area = ctx.intersection(*cells, *to_geos(ctx, zones.polygons[z]));
+        if (simplify_m > 0) area = ctx.own(GEOSTopologyPreserveSimplify_r(ctx.get(), area.get(), simplify_m), "simplify service area");
+        if (GEOSisEmpty_r(ctx.get(), area.get()) == 1) continue;
+        out.zone_wkb[z] = ctx.to_wkb(*area);
+    }
+    return out;
+}
+
+std::vector<Pt> facility_positions(const FacilitySet& facilities) {
+    std::vector<Pt> out;
+    GeosContext ctx;
+    for (const auto& f : facilities.items) {
+        if (!f.is_polygon || f.is_line || f.polygon.rings.empty()) {
+            out.push_back(f.point);
             continue;
         }
-        const auto& c = demand.cells[i];
-        std::size_t j = i + 1;
-        while (j < n && result.covered[j] && demand.cells[j].zone == c.zone && demand.cells[j].cell == demand.cells[j - 1].cell + 1 &&
-               demand.cells[j].cell / g.cols == c.cell / g.cols)
-            ++j;
-        const auto row = c.cell / g.cols, col0 = c.cell % g.cols, col1 = col0 + static_cast<std::int64_t>(j - i);
-        const Box b{g.x0 + static_cast<double>(col0) * g.cell, g.y0 - static_cast<double>(row + 1) * g.cell,
-                    g.x0 + static_cast<double>(col1) * g.cell, g.y0 - static_cast<double>(row) * g.cell};
-        parts[c.zone].push_back(ctx.make_box(b));
-        for (std::size_t k = i; k < j; ++k) area[c.zone] += demand.cells[k].weight;
-        i = j;
+        // A point on the polygon (its centroid may fall outside a concave park).
+        GeomPtr p = ctx.own(GEOSPointOnSurface_r(ctx.get(), to_geos(ctx, f.polygon).get()), "point on facility");
+        double x = f.point.x, y = f.point.y;
+        if (GEOSisEmpty_r(ctx.get(), p.get()) != 1) {
+            GEOSGeomGetX_r(ctx.get(), p.get(), &x);
+            GEOSGeomGetY_r(ctx.get(), p.get(), &y);
+        }
+        out.push_back({x, y});
     }
+    return out;
+}
+
+void write_service_areas(const std::string& path, const ZonePolygons& zones, const Demand& demand, const CoverageResult& result) {
+    if (!demand.grid) throw UsageError("--service-areas needs gridded demand (zone area or polygons), not points or a raster");
+    const auto areas = service_areas(zones, demand, result);
     AtomicOutput out(path);
     GDALDriver& drv = driver(driver_for_extension(path));
     DatasetPtr ds(drv.Create(out.temp_path().string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
@@ -49,22 +101,14 @@ void write_service_areas(const std::string& path, const ZonePolygons& zones, con
     layer->CreateField(&id);
     layer->CreateField(&cov);
     for (std::size_t z = 0; z < zones.ids.size(); ++z) {
-        if (parts[z].empty()) continue;
-        std::vector<GEOSGeometry*> raw;
-        for (auto& p : parts[z]) raw.push_back(p.release());
-        GeomPtr coll = ctx.own(GEOSGeom_createCollection_r(ctx.get(), GEOS_GEOMETRYCOLLECTION, raw.data(),
-                                                           static_cast<unsigned>(raw.size())), "collect cells");
-        GeomPtr cells = ctx.own(GEOSUnaryUnion_r(ctx.get(), coll.get()), "dissolve cells");
-        // Boundary cells may be partly outside the zone (fractional demand): clip to the zone.
-        GeomPtr un = ctx.intersection(*cells, *to_geos(ctx, zones.polygons[z]));
-        if (GEOSisEmpty_r(ctx.get(), un.get()) == 1) continue;
-        const auto wkb = ctx.to_wkb(*un);
+        const auto& wkb = areas.zone_wkb[z];
+        if (wkb.empty()) continue;
         OGRGeometry* geom = nullptr;
         OGRGeometryFactory::createFromWkb(wkb.data(), &srs, &geom, wkb.size());
         if (!geom) throw InternalError("service area WKB could not be read back");
         OGRFeature f(layer->GetLayerDefn());
         f.SetField("zone_id", zones.ids[z].c_str());
-        f.SetField("covered_m2", area[z]);
+        f.SetField("covered_m2", areas.covered[z]);
         f.SetGeometryDirectly(OGRGeometryFactory::forceToMultiPolygon(geom));
         if (layer->CreateFeature(&f) != OGRERR_NONE) throw OutputError(with_gdal_reason("cannot write a service area"), {.file = path});
     }
