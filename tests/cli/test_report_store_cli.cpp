@@ -282,8 +282,13 @@ TEST(ReportStoreCliGpkg, DemoCityStoreReportMatchesTheFolderReport) {
         ++checked;
     }
     EXPECT_EQ(checked, 5);
-    // One service-area map per coverage indicator, in both reports, each with a drawn area.
-    EXPECT_GE(coverage.size(), 3u);
+    // One service-area map per coverage indicator, in both reports, each with a drawn area; for
+    // zone-area demand the polygons' area is the covered area the indicator reports.
+    EXPECT_GE(coverage.size(), 10u);
+    const auto provenance = nlohmann::json::parse(ct::read_file(dir / "out" / "provenance.json"));
+    std::map<std::string, std::string> demand;
+    for (const auto& ind : provenance["indicators"]) demand[ind["id"].get<std::string>()] = ind["params"].value("demand", std::string("zone_area"));
+    int area_checked = 0;
     const auto sa = dir / "out" / "service_areas.gpkg";
     for (const auto& id : coverage) {
         for (const auto* html : {&folder, &stored}) {
@@ -298,6 +303,13 @@ TEST(ReportStoreCliGpkg, DemoCityStoreReportMatchesTheFolderReport) {
         for (const auto& z : summary["levels"].back()["zones"])
             if (z["values"][id]["numerator"].is_number()) numerator += z["values"][id]["numerator"].get<double>();
         EXPECT_NEAR(covered, numerator, 1e-6 * std::max(1.0, numerator)) << id;
+        if (demand[id] == "zone_area") {
+            EXPECT_NEAR(area, numerator, 0.01 * numerator + 1) << id;
+            ++area_checked;
+        }
     }
+    EXPECT_GE(area_checked, 5);
+    for (const auto* html : {&folder, &stored})
+        EXPECT_EQ(count(*html, "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"sa-"), coverage.size()) << "one map per coverage indicator";
     EXPECT_LT(fs::file_size(tmp / "store.html"), 20u << 20);
 }
