@@ -8,6 +8,9 @@
 #include <limits>
 #include <numeric>
 
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
+
 namespace citycheck::spatial {
 
 namespace {
@@ -23,15 +26,16 @@ void str_order(std::vector<Box>& boxes, std::vector<std::uint32_t>& refs, std::s
     auto cx = [&](std::size_t i) { return boxes[i].xmin + boxes[i].xmax; };
     auto cy = [&](std::size_t i) { return boxes[i].ymin + boxes[i].ymax; };
     // Ties broken by position so the order (and so query results) never depends on the sort algorithm.
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cx(a) < cx(b) || (cx(a) == cx(b) && a < b); });
+    // A total order, so the parallel sort gives the same result on any number of threads.
+    tbb::parallel_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cx(a) < cx(b) || (cx(a) == cx(b) && a < b); });
     const std::size_t leaves = (n + node_size - 1) / node_size;
     const auto slices = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(leaves))));
     const std::size_t per_slice = slices * node_size;
-    for (std::size_t s = 0; s < n; s += per_slice) {
-        const auto e = std::min(n, s + per_slice);
+    tbb::parallel_for(std::size_t(0), (n + per_slice - 1) / per_slice, [&](std::size_t k) {
+        const std::size_t s = k * per_slice, e = std::min(n, s + per_slice);
         std::sort(order.begin() + static_cast<std::ptrdiff_t>(s), order.begin() + static_cast<std::ptrdiff_t>(e),
                   [&](std::size_t a, std::size_t b) { return cy(a) < cy(b) || (cy(a) == cy(b) && a < b); });
-    }
+    });
     std::vector<Box> b2(n);
     std::vector<std::uint32_t> r2(n);
     for (std::size_t i = 0; i < n; ++i) {

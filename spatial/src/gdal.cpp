@@ -17,6 +17,10 @@ void GdalEnvironment::ensure() {
         GDALAllRegister();
         // Parallelism is ours (TBB); keep GDAL from spawning its own decoder threads per handle.
         CPLSetConfigOption("GDAL_NUM_THREADS", "1");
+        // Rasters are streamed block by block and every block is read once, so GDAL's block cache
+        // only needs the blocks of the windows in flight. Its default (5 % of RAM) would let the
+        // resident memory grow with the machine, not the window budget. GDAL_CACHEMAX still wins.
+        if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr)) GDALSetCacheMax64(DEFAULT_GDAL_CACHE_BYTES);
     });
 }
 

@@ -204,7 +204,7 @@ nlohmann::json landuse_report(const ParcelSet& parcels, const OverlayZones& zone
             {"unknown_codes", unknown},
             {"overlaps",
              {{"checked", r.overlaps.checked}, {"pairs", r.overlaps.pairs}, {"doubly_counted_m2", r.overlaps.doubly_counted_m2}, {"examples_fid", examples}}},
-            {"stats", {{"candidates", r.stats.candidates}, {"contained_unclipped", r.stats.contained}, {"clipped", r.stats.clipped}}}};
+            {"stats", {{"candidates", r.stats.candidates}, {"contained_unclipped", r.stats.contained}, {"clipped", r.stats.clipped}, {"clipped_by_geos", r.stats.clipped_by_geos}}}};
 }
 
 std::string landuse_report_text(const nlohmann::json& j) {

@@ -1,4 +1,5 @@
 // The zone loop of the land-use overlay, the overlap check and the classification by scheme.
+#include "overlay_clip_area.hpp"
 #include "overlay_internal.hpp"
 
 #include <citycheck/core/error.hpp>
@@ -26,6 +27,8 @@ struct ZoneWorker {
     GeosContext ctx;
     std::optional<Transform> to_lonlat;
     std::vector<std::uint32_t> candidates;
+    detail::Rings parcel;
+    detail::ClipScratch scratch;
 };
 
 std::string describe_basis(const AreaSpec& a, const Crs& crs) {
@@ -73,7 +76,7 @@ OverlayResult overlay(const OverlayZones& zones_in, const ParcelSet& parcels, co
     const bool naive = options.algorithm == OverlayAlgorithm::naive;
     const Crs work = parcels.crs;
     PerThread<ZoneWorker> workers([&] {
-        ZoneWorker w{GeosContext(), std::nullopt, {}};
+        ZoneWorker w{GeosContext(), std::nullopt, {}, {}, {}};
         if (basis != AreaBasis::planar) w.to_lonlat.emplace(work, detail::cgcs2000_geographic());
         return w;
     });
@@ -89,17 +92,41 @@ OverlayResult overlay(const OverlayZones& zones_in, const ParcelSet& parcels, co
             GeomPtr zone = ctx.from_wkb(zones.wkb[z]);
             const Box zbox = ctx.envelope(*zone);
             out.zone_area[z] = basis == AreaBasis::planar ? ctx.area(*zone) : detail::geodesic_area(ctx, *zone, *w.to_lonlat);
-            PreparedPtr prepared = ctx.prepare(*zone);
+            // Indexed: the area of parcel ∩ zone from the boundaries' crossings; GEOS clips only where
+            // that is degenerate (edges along the zone boundary) or where the piece itself is needed
+            // (ellipsoidal areas).
+            std::optional<detail::ZoneBoundary> boundary;
+            if (!naive) {
+                detail::Rings zr;
+                if (detail::parse_polygonal_wkb(zones.wkb[z], zr)) boundary.emplace(std::move(zr));
+            }
+            PreparedPtr prepared;  // made on first need
             w.candidates.clear();
             parcels.index.query(zbox, w.candidates);
             double* acc = out.area.data() + z * nc;
             OverlayStats& st = stats[z];
             st.candidates = w.candidates.size();
             for (const std::uint32_t j : w.candidates) {
+                std::optional<detail::ClipArea> fast;
+                if (boundary && detail::parse_polygonal_wkb(parcels.geometry(j), w.parcel))
+                    fast = boundary->clip_area(w.parcel, w.scratch);
+                if (fast && fast->whole) {  // wholly inside: counted whole, no clipping, no re-measuring
+                    acc[parcels.code_of[j]] += parcels.basis_area[j];
+                    ++st.contained;
+                    continue;
+                }
+                if (fast && fast->area <= 0) continue;  // no common interior
+                if (fast && basis != AreaBasis::ellipsoidal) {
+                    ++st.clipped;
+                    acc[parcels.code_of[j]] += basis == AreaBasis::planar ? fast->area
+                                               : parcels.planar_area[j] > 0
+                                                   ? parcels.field_area[j] * (fast->area / parcels.planar_area[j])
+                                                   : 0.0;
+                    continue;
+                }
                 GeomPtr parcel = ctx.from_wkb(parcels.geometry(j));
-                double a = 0;
-                if (!naive) {
-                    // Parcels wholly inside count whole: no clipping, no re-measuring.
+                if (!naive && !fast) {
+                    if (!prepared) prepared = ctx.prepare(*zone);
                     if (zbox.contains(parcels.boxes[j]) && GEOSPreparedContains_r(ctx.get(), prepared.get(), parcel.get()) == 1) {
                         acc[parcels.code_of[j]] += parcels.basis_area[j];
                         ++st.contained;
@@ -109,7 +136,9 @@ OverlayResult overlay(const OverlayZones& zones_in, const ParcelSet& parcels, co
                 }
                 GeomPtr piece = ctx.intersection(*zone, *parcel);
                 ++st.clipped;
+                if (!naive) ++st.clipped_by_geos;
                 if (GEOSisEmpty_r(ctx.get(), piece.get()) == 1) continue;
+                double a = 0;
                 switch (basis) {
                 case AreaBasis::planar: a = ctx.area(*piece); break;
                 case AreaBasis::ellipsoidal: a = detail::geodesic_area(ctx, *piece, *w.to_lonlat); break;
@@ -126,6 +155,7 @@ OverlayResult overlay(const OverlayZones& zones_in, const ParcelSet& parcels, co
         out.stats.candidates += s.candidates;
         out.stats.contained += s.contained;
         out.stats.clipped += s.clipped;
+        out.stats.clipped_by_geos += s.clipped_by_geos;
     }
     if (options.check_overlaps) out.overlaps = find_overlaps(parcels, progress.scaled(0.7, 1.0));
     return out;

@@ -1,5 +1,6 @@
 // Loading parcels and zones for the overlay: layer choice, encodings, CRS resolution (including
 // zone-prefixed Gauss-Krüger eastings), reprojection, repair of invalid polygons, packing as WKB.
+#include "overlay_clip_area.hpp"
 #include "overlay_internal.hpp"
 
 #include <citycheck/core/error.hpp>
@@ -18,6 +19,7 @@
 #include <fmt/format.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 namespace citycheck::spatial {
 
@@ -67,7 +69,7 @@ std::string quote_sql(const std::string& s) {
     return out + "'";
 }
 
-void apply_filters(OGRLayer& layer, const ParcelSource& src) {
+void apply_filters(OGRLayer& layer, const ParcelSource& src, const std::string& extra = {}) {
     std::string where = src.where;
     if (!src.czcsxm.empty()) {
         const int idx = field_index(layer, src.czcsxm_field, src.path, "town/village (CZCSXM)");
@@ -86,6 +88,7 @@ void apply_filters(OGRLayer& layer, const ParcelSource& src) {
         const std::string f = "\"" + src.czcsxm_field + "\" IN (" + list + ")";
         where = where.empty() ? f : "(" + where + ") AND " + f;
     }
+    if (!extra.empty()) where = where.empty() ? extra : "(" + where + ") AND " + extra;
     if (where.empty()) return;
     GdalErrorScope errors;
     if (layer.SetAttributeFilter(where.c_str()) != OGRERR_NONE)
@@ -125,11 +128,19 @@ struct Worker {
     GeosContext ctx;
     Transform to_work;
     std::optional<Transform> to_lonlat;
+    detail::Rings scratch;
 };
 
 // Parse, reproject, repair and measure one geometry.
 Prepared prepare_geometry(Worker& w, std::span<const unsigned char> raw, bool need_geodesic) {
     Prepared p;
+    // Most parcels are small simple rings: measured directly, no GEOS geometry built.
+    if (w.to_work.is_identity() && !need_geodesic)
+        if (const auto quick = detail::quick_simple_polygon(raw, w.scratch)) {
+            p.planar = p.basis = quick->area;
+            p.box = quick->box;
+            return p;
+        }
     const auto& ctx = w.ctx;
     GeomPtr g = ctx.from_wkb(raw);
     bool changed = false;
@@ -198,6 +209,78 @@ std::optional<std::vector<unsigned char>> read_geometry(OGRFeature& f, InputRepo
     return wkb;
 }
 
+// Features of one read, with codes numbered in order of first appearance within it.
+struct RawChunk {
+    std::vector<RawFeature> features;
+    std::vector<std::string> codes;
+    InputReport report;  // counts only
+};
+
+struct ChunkReader {
+    const ParcelSource& src;
+    int code_idx, area_idx;
+
+    // Reads every feature the layer returns (filters already set). expected > 0 drives progress.
+    RawChunk read(OGRLayer& layer, const Progress& progress, GIntBig expected) const {
+        RawChunk c;
+        std::unordered_map<std::string, std::uint32_t> code_ids;
+        if (expected > 0) c.features.reserve(static_cast<std::size_t>(expected));
+        layer.ResetReading();
+        GdalErrorScope errors;
+        for (auto& f : layer) {
+            ++c.report.read;
+            auto wkb = read_geometry(*f, c.report);
+            if (!wkb) continue;
+            RawFeature r;
+            r.fid = f->GetFID();
+            std::string code;
+            if (f->IsFieldSetAndNotNull(code_idx)) {
+                code = f->GetFieldAsString(code_idx);
+                const auto b = code.find_first_not_of(" \t\r\n"), e = code.find_last_not_of(" \t\r\n");
+                code = b == std::string::npos ? std::string() : code.substr(b, e - b + 1);
+            }
+            if (code.empty()) ++c.report.null_code;
+            auto [it, inserted] = code_ids.try_emplace(code, static_cast<std::uint32_t>(c.codes.size()));
+            if (inserted) c.codes.push_back(code);
+            r.code = it->second;
+            if (area_idx >= 0) {
+                if (f->IsFieldSetAndNotNull(area_idx)) r.field_area = f->GetFieldAsDouble(area_idx);
+                else ++c.report.null_area_field;
+            }
+            r.wkb = std::move(*wkb);
+            c.features.push_back(std::move(r));
+            if (c.features.size() % 65536 == 0 && expected > 0)
+                progress.report(0.4 * static_cast<double>(c.features.size()) / static_cast<double>(expected), "reading parcels");
+        }
+        if (!errors.last_error().empty())
+            throw InputError("reading the parcels failed: " + errors.last_error(), ErrorContext{src.path, layer.GetName(), {}, {}});
+        return c;
+    }
+};
+
+// FID ranges [first, second] splitting a GeoPackage table for a parallel read (its FID is the
+// SQLite rowid, so a range is an index scan in FID order); empty for other formats, for small
+// layers and for a single thread.
+std::vector<std::pair<std::int64_t, std::int64_t>> fid_ranges(GDALDataset& ds, OGRLayer& layer, std::size_t parts) {
+    constexpr GIntBig MIN_PARALLEL_FEATURES = 50000;
+    std::vector<std::pair<std::int64_t, std::int64_t>> out;
+    if (parts <= 4 || !ds.GetDriver() || std::string(ds.GetDriver()->GetDescription()) != "GPKG") return out;
+    if (*layer.GetFIDColumn() == 0 || layer.GetFeatureCount(TRUE) < MIN_PARALLEL_FEATURES) return out;
+    const std::string sql = fmt::format("SELECT MIN(\"{0}\"), MAX(\"{0}\") FROM \"{1}\"", layer.GetFIDColumn(), layer.GetName());
+    OGRLayer* res = ds.ExecuteSQL(sql.c_str(), nullptr, nullptr);
+    if (!res) return out;
+    std::int64_t lo = 0, hi = -1;
+    if (OGRFeatureUniquePtr f{res->GetNextFeature()}; f && f->IsFieldSetAndNotNull(0) && f->IsFieldSetAndNotNull(1)) {
+        lo = f->GetFieldAsInteger64(0);
+        hi = f->GetFieldAsInteger64(1);
+    }
+    ds.ReleaseResultSet(res);
+    if (hi < lo) return out;
+    const std::int64_t span = hi - lo + 1, step = std::max<std::int64_t>(1, (span + static_cast<std::int64_t>(parts) - 1) / static_cast<std::int64_t>(parts));
+    for (std::int64_t a = lo; a <= hi; a += step) out.emplace_back(a, std::min(hi, a + step - 1));
+    return out;
+}
+
 }  // namespace
 
 ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Progress& progress) {
@@ -215,41 +298,49 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
     set.source_crs = resolve_layer_crs(layer, src.crs.empty() ? Crs{} : Crs::from_user_input(src.crs), src.path, set.report.warnings);
     set.crs = working_crs_for(set.source_crs, layer);
 
-    // 1. Serial read (OGR handles are single-threaded): attributes and raw WKB.
+    // 1. Read attributes and raw WKB: a GeoPackage in FID ranges in parallel (one handle each),
+    //    anything else serially (OGR handles are single-threaded). Chunks merge in FID order.
     progress.report(0.0, "reading parcels");
     std::vector<RawFeature> raw;
-    std::unordered_map<std::string, std::uint32_t> code_ids;
-    const GIntBig expected = layer.GetFeatureCount(FALSE);
-    if (expected > 0) raw.reserve(static_cast<std::size_t>(expected));
-    layer.ResetReading();
-    GdalErrorScope errors;
-    for (auto& f : layer) {
-        ++set.report.read;
-        auto wkb = read_geometry(*f, set.report);
-        if (!wkb) continue;
-        RawFeature r;
-        r.fid = f->GetFID();
-        std::string code;
-        if (f->IsFieldSetAndNotNull(code_idx)) {
-            code = f->GetFieldAsString(code_idx);
-            const auto b = code.find_first_not_of(" \t\r\n"), e = code.find_last_not_of(" \t\r\n");
-            code = b == std::string::npos ? std::string() : code.substr(b, e - b + 1);
+    {
+        const auto ranges = fid_ranges(*ds, layer, 4 * static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()));
+        std::vector<RawChunk> chunks(std::max<std::size_t>(ranges.size(), 1));
+        const ChunkReader reader{src, code_idx, area_idx};
+        if (ranges.empty()) {
+            chunks[0] = reader.read(layer, progress, layer.GetFeatureCount(FALSE));
+        } else {
+            tbb::parallel_for(std::size_t(0), ranges.size(), [&](std::size_t i) {
+                auto own = open_dataset(src.path, DatasetKind::vector, vector_open_options(src.path, src.encoding));
+                OGRLayer& l = choose_layer(*own, src.path, set.layer, nullptr);
+                apply_filters(l, src, fmt::format("\"{}\" >= {} AND \"{}\" <= {}", layer.GetFIDColumn(), ranges[i].first,
+                                                  layer.GetFIDColumn(), ranges[i].second));
+                chunks[i] = reader.read(l, Progress(), -1);
+            });
         }
-        if (code.empty()) ++set.report.null_code;
-        auto [it, inserted] = code_ids.try_emplace(code, static_cast<std::uint32_t>(set.codes.size()));
-        if (inserted) set.codes.push_back(code);
-        r.code = it->second;
-        if (area_idx >= 0) {
-            if (f->IsFieldSetAndNotNull(area_idx)) r.field_area = f->GetFieldAsDouble(area_idx);
-            else ++set.report.null_area_field;
+        std::unordered_map<std::string, std::uint32_t> code_ids;
+        std::size_t total = 0;
+        for (const auto& c : chunks) total += c.features.size();
+        raw.reserve(total);
+        for (auto& c : chunks) {
+            set.report.read += c.report.read;
+            set.report.null_geometry += c.report.null_geometry;
+            set.report.empty_geometry += c.report.empty_geometry;
+            set.report.non_polygonal += c.report.non_polygonal;
+            set.report.null_code += c.report.null_code;
+            set.report.null_area_field += c.report.null_area_field;
+            std::vector<std::uint32_t> global(c.codes.size());
+            for (std::size_t k = 0; k < c.codes.size(); ++k) {
+                auto [it, inserted] = code_ids.try_emplace(c.codes[k], static_cast<std::uint32_t>(set.codes.size()));
+                if (inserted) set.codes.push_back(c.codes[k]);
+                global[k] = it->second;
+            }
+            for (auto& f : c.features) {
+                f.code = global[f.code];
+                raw.push_back(std::move(f));
+            }
+            std::vector<RawFeature>().swap(c.features);
         }
-        r.wkb = std::move(*wkb);
-        raw.push_back(std::move(r));
-        if (raw.size() % 65536 == 0 && expected > 0)
-            progress.report(0.4 * static_cast<double>(raw.size()) / static_cast<double>(expected), "reading parcels");
     }
-    if (!errors.last_error().empty())
-        throw InputError("reading the parcels failed: " + errors.last_error(), ErrorContext{src.path, set.layer, {}, {}});
     if (set.report.null_geometry)
         set.report.warnings.push_back(fmt::format("{} parcel(s) without geometry were skipped", set.report.null_geometry));
     if (set.report.empty_geometry)
@@ -259,7 +350,7 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
     const bool geodesic = area.basis == AreaBasis::ellipsoidal;
     const Crs work = set.crs, source = set.source_crs;
     PerThread<Worker> workers([&] {
-        Worker w{GeosContext(), Transform(source, work), std::nullopt};
+        Worker w{GeosContext(), Transform(source, work), std::nullopt, {}};
         if (geodesic) w.to_lonlat.emplace(work, detail::cgcs2000_geographic());
         return w;
     });

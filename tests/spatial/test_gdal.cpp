@@ -4,6 +4,9 @@
 #include <citycheck/spatial/gdal.hpp>
 #include <citycheck/spatial/crs.hpp>
 
+#include <cpl_conv.h>
+#include <gdal.h>
+
 #include "test_support.hpp"
 
 using namespace citycheck;
@@ -66,4 +69,12 @@ TEST(GdalTest, AnUnknownEpsgCodeIsAUsageErrorWithProjsReason) {
         EXPECT_EQ(e.code(), ErrorCode::usage);
         EXPECT_NE(std::string(e.what()).find("999999"), std::string::npos);
     }
+}
+
+// The block cache is bounded by a fixed default, not 5 % of the machine's RAM, unless the user
+// chose one: streaming reads must keep the same footprint on a 24 GB and a 256 GB machine.
+TEST(GdalTest, BlockCacheHasAFixedDefaultUnlessTheUserSetsOne) {
+    GdalEnvironment::ensure();
+    if (CPLGetConfigOption("GDAL_CACHEMAX", nullptr)) GTEST_SKIP() << "GDAL_CACHEMAX is set in this environment";
+    EXPECT_EQ(GDALGetCacheMax64(), DEFAULT_GDAL_CACHE_BYTES);
 }

@@ -12,6 +12,9 @@ namespace citycheck::spatial {
 
 // Registers all GDAL/OGR drivers once and sets process-wide options. Construct once in main()
 // or a test environment, before any thread opens a dataset.
+// GDAL's block cache unless the user sets GDAL_CACHEMAX (environment or config option).
+constexpr long long DEFAULT_GDAL_CACHE_BYTES = 256LL * 1024 * 1024;
+
 class GdalEnvironment {
   public:
     GdalEnvironment();

@@ -139,6 +139,7 @@ struct OverlayStats {
     std::size_t candidates = 0;  // parcel boxes meeting zone boxes
     std::size_t contained = 0;   // counted whole, without clipping
     std::size_t clipped = 0;     // intersections computed
+    std::size_t clipped_by_geos = 0;  // … of which by GEOS (degenerate crossings, ellipsoidal pieces)
 };
 
 struct OverlayResult {

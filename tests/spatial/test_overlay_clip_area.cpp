@@ -1,0 +1,162 @@
+// The overlay's own intersection areas (boundary crossings, Green's theorem) and its quick validity
+// test, against known answers and against GEOS on random polygons in Gauss-Krüger coordinates.
+#include <gtest/gtest.h>
+
+#include <citycheck/spatial/geos.hpp>
+
+#include "../../spatial/src/overlay_clip_area.hpp"
+
+#include <cmath>
+#include <random>
+#include <string>
+
+using namespace citycheck::spatial;
+using namespace citycheck::spatial::detail;
+
+namespace {
+
+constexpr double X0 = 500000, Y0 = 3300000;  // typical GK eastings/northings: cancellation matters
+
+std::string square(double x, double y, double s) {
+    auto pt = [](double px, double py) { return std::to_string(X0 + px) + " " + std::to_string(Y0 + py); };
+    return "(" + pt(x, y) + ", " + pt(x + s, y) + ", " + pt(x + s, y + s) + ", " + pt(x, y + s) + ", " + pt(x, y) + ")";
+}
+
+struct Fixture {
+    GeosContext ctx;
+    Rings rings(const std::string& wkt) {
+        Rings r;
+        EXPECT_TRUE(parse_polygonal_wkb(ctx.to_wkb(*ctx.from_wkt(wkt)), r)) << wkt;
+        return r;
+    }
+    ZoneBoundary zone(const std::string& wkt) { return ZoneBoundary(rings(wkt)); }
+    double geos_area(const std::string& a, const std::string& b) {
+        return ctx.area(*ctx.intersection(*ctx.from_wkt(a), *ctx.from_wkt(b)));
+    }
+};
+
+// A star-shaped ring around (cx, cy): radius r·(1 ± jitter) at n angles.
+std::string star(std::mt19937& rng, double cx, double cy, double r, int n, double jitter, bool clockwise = false) {
+    std::uniform_real_distribution<double> u(1 - jitter, 1 + jitter);
+    std::string s = "(";
+    std::string first;
+    for (int k = 0; k < n; ++k) {
+        const double a = (clockwise ? -1 : 1) * 2 * M_PI * k / n, rr = r * u(rng);
+        const std::string p = std::to_string(X0 + cx + rr * std::cos(a)) + " " + std::to_string(Y0 + cy + rr * std::sin(a));
+        if (k == 0) first = p;
+        s += p + ", ";
+    }
+    return s + first + ")";
+}
+
+}  // namespace
+
+TEST(OverlayClipArea, HalfOverlappingSquaresAndTheWholeAndTheOutsideCases) {
+    Fixture f;
+    const auto zone = f.zone("POLYGON(" + square(0, 0, 100) + ")");
+    ClipScratch scratch;
+    const auto half = zone.clip_area(f.rings("POLYGON(" + square(50.5, 20.5, 60) + ")"), scratch);
+    ASSERT_TRUE(half);
+    EXPECT_NEAR(half->area, 49.5 * 60, 1e-6);
+    EXPECT_FALSE(half->whole);
+    const auto inside = zone.clip_area(f.rings("POLYGON(" + square(10.5, 10.5, 20) + ")"), scratch);
+    ASSERT_TRUE(inside);
+    EXPECT_TRUE(inside->whole);
+    EXPECT_NEAR(inside->area, 400, 1e-6);
+    const auto outside = zone.clip_area(f.rings("POLYGON(" + square(150.5, 10.5, 20) + ")"), scratch);
+    ASSERT_TRUE(outside);
+    EXPECT_EQ(outside->area, 0);
+    EXPECT_FALSE(outside->whole);
+}
+
+TEST(OverlayClipArea, TheZoneInsideTheParcelAndAParcelInAZoneHole) {
+    Fixture f;
+    ClipScratch scratch;
+    const auto small_zone = f.zone("POLYGON(" + square(10.5, 10.5, 20) + ")");
+    const auto big = small_zone.clip_area(f.rings("POLYGON(" + square(0, 0, 100) + ")"), scratch);
+    ASSERT_TRUE(big);
+    EXPECT_NEAR(big->area, 400, 1e-6);  // only the zone's boundary bounds the intersection
+    EXPECT_FALSE(big->whole);
+    const auto holed = f.zone("POLYGON(" + square(0, 0, 100) + ", " + square(30, 30, 40) + ")");
+    const auto in_hole = holed.clip_area(f.rings("POLYGON(" + square(40.5, 40.5, 10) + ")"), scratch);
+    ASSERT_TRUE(in_hole);
+    EXPECT_EQ(in_hole->area, 0);
+    const auto across_hole = holed.clip_area(f.rings("POLYGON(" + square(20.5, 40.5, 20) + ")"), scratch);
+    ASSERT_TRUE(across_hole);
+    EXPECT_NEAR(across_hole->area, 9.5 * 20, 1e-6);
+}
+
+TEST(OverlayClipArea, ASharedEdgeOrATouchingCornerIsLeftToGeos) {
+    Fixture f;
+    ClipScratch scratch;
+    const auto zone = f.zone("POLYGON(" + square(0, 0, 100) + ")");
+    EXPECT_FALSE(zone.clip_area(f.rings("POLYGON(" + square(100, 20.5, 30) + ")"), scratch));  // along the east edge
+    EXPECT_FALSE(zone.clip_area(f.rings("POLYGON(" + square(100, 100, 30) + ")"), scratch));   // corner to corner
+    EXPECT_FALSE(zone.clip_area(f.rings("POLYGON(" + square(80, 0, 30) + ")"), scratch));      // part of the south edge
+}
+
+TEST(OverlayClipArea, AgreesWithGeosOnRandomPolygonsWithHolesAndParts) {
+    Fixture f;
+    std::mt19937 rng(1234);
+    std::uniform_real_distribution<double> pos(-150, 150), size(5, 120);
+    ClipScratch scratch;
+    int fast = 0, total = 0;
+    for (int zi = 0; zi < 20; ++zi) {
+        // A jagged zone with a hole, sometimes with a second part.
+        std::string zone_wkt = "MULTIPOLYGON((" + star(rng, 0, 0, 100, 24 + zi, 0.3) + ", " + star(rng, 10, -5, 25, 7, 0.2, true) + ")";
+        if (zi % 3 == 0) zone_wkt += ", (" + star(rng, 260, 0, 60, 9, 0.2) + ")";
+        zone_wkt += ")";
+        const auto zone = f.zone(zone_wkt);
+        for (int pi = 0; pi < 60; ++pi) {
+            const double cx = pos(rng), cy = pos(rng);
+            const std::string parcel = pi % 4 == 0 ? "POLYGON(" + star(rng, cx, cy, size(rng), 5, 0.4) + ", " + star(rng, cx, cy, 2, 4, 0.1, true) + ")"
+                                                   : "POLYGON(" + star(rng, cx, cy, size(rng), 4 + pi % 6, 0.4) + ")";
+            ASSERT_TRUE(f.ctx.is_valid(*f.ctx.from_wkt(parcel))) << parcel;
+            const double expected = f.geos_area(zone_wkt, parcel);
+            const auto got = zone.clip_area(f.rings(parcel), scratch);
+            ++total;
+            if (!got) continue;
+            ++fast;
+            EXPECT_NEAR(got->area, expected, 1e-9 * std::max(1.0, expected) + 1e-6) << parcel;
+        }
+    }
+    EXPECT_GT(fast, total * 9 / 10);  // random crossings are proper: almost none fall back
+}
+
+TEST(OverlayQuickPolygon, AcceptsOnlyWhatGeosCallsValidAndMeasuresItTheSame) {
+    Fixture f;
+    Rings scratch;
+    const auto sq = quick_simple_polygon(f.ctx.to_wkb(*f.ctx.from_wkt("POLYGON(" + square(0, 0, 20) + ")")), scratch);
+    ASSERT_TRUE(sq);
+    EXPECT_NEAR(sq->area, 400, 1e-9);
+    EXPECT_NEAR(sq->box.xmin, X0, 1e-9);
+    const auto wkb = [&](const std::string& wkt) { return f.ctx.to_wkb(*f.ctx.from_wkt(wkt)); };
+    const std::string bowtie = "POLYGON((500000 3300000, 500010 3300010, 500010 3300000, 500000 3300010, 500000 3300000))";
+    EXPECT_FALSE(quick_simple_polygon(wkb(bowtie), scratch));
+    EXPECT_FALSE(quick_simple_polygon(wkb("POLYGON(" + square(0, 0, 100) + ", " + square(30, 30, 40) + ")"), scratch));  // a hole: GEOS
+    const std::string repeated = "POLYGON((500000 3300000, 500010 3300000, 500010 3300000, 500010 3300010, 500000 3300000))";
+    EXPECT_FALSE(quick_simple_polygon(wkb(repeated), scratch));
+    const std::string spike = "POLYGON((500000 3300000, 500010 3300000, 500010 3300010, 500010 3300005, 500000 3300000))";
+    EXPECT_FALSE(quick_simple_polygon(wkb(spike), scratch));  // folds back onto itself
+    // Random rings: whatever the quick test accepts, GEOS calls valid, with the same area.
+    std::mt19937 rng(99);
+    std::uniform_real_distribution<double> u(0, 50);
+    int accepted = 0;
+    for (int k = 0; k < 400; ++k) {
+        std::string w = "POLYGON((";
+        std::string first;
+        for (int i = 0; i < 4 + k % 5; ++i) {
+            const std::string p = std::to_string(X0 + u(rng)) + " " + std::to_string(Y0 + u(rng));
+            if (i == 0) first = p;
+            w += p + ", ";
+        }
+        w += first + "))";
+        const auto g = f.ctx.from_wkt(w);
+        const auto q = quick_simple_polygon(f.ctx.to_wkb(*g), scratch);
+        if (!q) continue;
+        ++accepted;
+        EXPECT_TRUE(f.ctx.is_valid(*g)) << w;
+        EXPECT_NEAR(q->area, f.ctx.area(*g), 1e-9 * f.ctx.area(*g)) << w;
+    }
+    EXPECT_GT(accepted, 50);
+}
