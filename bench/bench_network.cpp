@@ -101,13 +101,16 @@ int main(int argc, char** argv) {
     std::printf("aggregate            %8.3f s\n", st.aggregate_seconds);
     std::printf("coverage total       %8.3f s  (%.2f %% covered)\n", total_s, 100 * covered / dem);
 
-    // A full-graph search (no cut-off) for the relaxation rate on long searches.
+    // A full-graph search (no cut-off) for the relaxation rate on long searches, best of five.
     {
         SearchWorkspace ws;
         std::vector<Source> one{{*EdgeIndex(graph, 0).nearest({side / 2, side / 2}, 1e9), 0, 0}};
-        t = Clock::now();
-        multi_source_search(graph, one, 1e18, ws);
-        const double s = since(t);
+        double s = 1e9;  // best of 5 on a warm workspace: the rate of the search itself
+        for (int rep = 0; rep < 5; ++rep) {
+            t = Clock::now();
+            multi_source_search(graph, one, 1e18, ws);
+            s = std::min(s, since(t));
+        }
         std::printf("full search          %8.3f s  %llu arcs relaxed, %.1f M/s\n", s, static_cast<unsigned long long>(ws.relaxed),
                     ws.relaxed / s / 1e6);
     }

@@ -44,7 +44,10 @@ EdgeIndex::EdgeIndex(const RoadGraph& graph, double cell_size, const std::functi
     for (std::size_t i = 1; i < counts.size(); ++i) counts[i] += counts[i - 1];
     m_items.resize(counts.back());
     std::vector<std::uint32_t> fill(counts.begin(), counts.end() - 1);
-    for_each_cell([&](std::size_t cell, std::uint32_t e, std::uint32_t k) { m_items[fill[cell]++] = {e, k}; });
+    for_each_cell([&](std::size_t cell, std::uint32_t e, std::uint32_t k) {
+        const auto pts = graph.edge_geometry(e);
+        m_items[fill[cell]++] = {pts[k], pts[k + 1], e, k};
+    });
     m_cell_begin = std::move(counts);
 }
 
@@ -75,10 +78,10 @@ std::optional<EdgePosition> EdgeIndex::nearest(Pt p, double max_distance) const 
                 if (c >= 0 && c < m_cols) {
                     const auto cell = static_cast<std::size_t>(r * m_cols + c);
                     for (std::uint32_t i = m_cell_begin[cell]; i < m_cell_begin[cell + 1]; ++i) {
-                        const auto [e, k] = m_items[i];
-                        const auto pts = m_graph.edge_geometry(e);
+                        const Item& it = m_items[i];
+                        const std::uint32_t e = it.edge, k = it.seg;
                         // Squared distances in the loop; one square root at the end.
-                        const Pt a = pts[k], b = pts[k + 1];
+                        const Pt a = it.a, b = it.b;
                         const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
                         const double t = len2 > 0 ? std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) / len2, 0.0, 1.0) : 0.0;
                         const double ex = p.x - (a.x + t * dx), ey = p.y - (a.y + t * dy);
@@ -120,9 +123,9 @@ void EdgeIndex::edges_near_segment(Pt a, Pt b, double distance, std::vector<Edge
         for (long long c = c0; c <= c1; ++c) {
             const auto cell = static_cast<std::size_t>(r * m_cols + c);
             for (std::uint32_t i = m_cell_begin[cell]; i < m_cell_begin[cell + 1]; ++i) {
-                const auto [e, k] = m_items[i];
-                const auto pts = m_graph.edge_geometry(e);
-                const Pt p = pts[k], q = pts[k + 1];
+                const Item& it = m_items[i];
+                const std::uint32_t e = it.edge, k = it.seg;
+                const Pt p = it.a, q = it.b;
                 // Closest approach of two segments: at one of the four endpoints, or 0 where they cross.
                 double best = 1e300, best_t = 0;
                 auto consider = [&](double d, double t) {
@@ -173,19 +176,69 @@ void SearchWorkspace::prepare(std::size_t nodes) {
     relaxed = 0;
 }
 
+namespace {
+
+// A 4-ary min-heap of (distance, node) with lazy deletion: shallower than a binary heap, and its
+// children share a cache line. Ordered by (distance, node), a total order, so the pop sequence
+// (and so every label) is the same as with any other correct heap.
+class QuadHeap {
+  public:
+    using Item = std::pair<double, std::uint32_t>;
+    explicit QuadHeap(std::vector<Item>& items) : m_a(items) { m_a.clear(); }
+    bool empty() const noexcept { return m_a.empty(); }
+    void push(double d, std::uint32_t v) {
+        std::size_t i = m_a.size();
+        m_a.emplace_back(d, v);
+        const Item x = m_a[i];
+        while (i > 0) {
+            const std::size_t parent = (i - 1) / 4;
+            if (!less(x, m_a[parent])) break;
+            m_a[i] = m_a[parent];
+            i = parent;
+        }
+        m_a[i] = x;
+    }
+    Item pop() {
+        const Item top = m_a.front();
+        const Item x = m_a.back();
+        m_a.pop_back();
+        const std::size_t n = m_a.size();
+        if (n == 0) return top;
+        std::size_t i = 0;
+        for (;;) {
+            const std::size_t c0 = 4 * i + 1;
+            if (c0 >= n) break;
+            std::size_t best = c0;
+            const std::size_t c_end = std::min(c0 + 4, n);
+            for (std::size_t c = c0 + 1; c < c_end; ++c)
+                if (less(m_a[c], m_a[best])) best = c;
+            if (!less(m_a[best], x)) break;
+            m_a[i] = m_a[best];
+            i = best;
+        }
+        m_a[i] = x;
+        return top;
+    }
+
+  private:
+    static bool less(const Item& a, const Item& b) noexcept { return a.first < b.first || (a.first == b.first && a.second < b.second); }
+    std::vector<Item>& m_a;
+};
+
+}  // namespace
+
 void multi_source_search(const RoadGraph& g, std::span<const Source> sources, double cutoff, SearchWorkspace& ws) {
     ws.prepare(g.node_count());
-    using Item = std::pair<double, std::uint32_t>;
-    auto& heap = ws.m_heap;
-    auto cmp = [](const Item& a, const Item& b) { return a.first > b.first || (a.first == b.first && a.second > b.second); };
+    QuadHeap heap(ws.m_heap);
+    double* dist = ws.m_dist.data();
+    std::uint32_t* labels = ws.m_label.data();
     auto settle = [&](std::uint32_t v, double d, std::uint32_t label) {
         if (d > cutoff) return;
-        if (d < ws.m_dist[v] || (d == ws.m_dist[v] && label < ws.m_label[v])) {
-            if (ws.m_dist[v] == kUnreached) ws.m_touched.push_back(v);
-            ws.m_dist[v] = d;
-            ws.m_label[v] = label;
-            heap.emplace_back(d, v);
-            std::push_heap(heap.begin(), heap.end(), cmp);
+        if (d < dist[v] || (d == dist[v] && label < labels[v])) {
+            if (dist[v] == kUnreached) ws.m_touched.push_back(v);
+            dist[v] = d;
+            labels[v] = label;
+            heap.push(d, v);
         }
     };
     for (const auto& s : sources) {
@@ -198,22 +251,22 @@ void multi_source_search(const RoadGraph& g, std::span<const Source> sources, do
     std::sort(ws.m_sources_by_edge.begin(), ws.m_sources_by_edge.end(),
               [](const Source& a, const Source& b) { return a.position.edge < b.position.edge; });
     std::uint64_t relaxed = 0;
+    const std::uint32_t* targets = g.arc_targets();
+    const double* costs = g.arc_costs();
     while (!heap.empty()) {
-        std::pop_heap(heap.begin(), heap.end(), cmp);
-        const auto [d, v] = heap.back();
-        heap.pop_back();
-        if (d > ws.m_dist[v]) continue;  // stale entry
-        const std::uint32_t label = ws.m_label[v];
-        for (std::uint32_t a = g.arcs_begin(v); a < g.arcs_end(v); ++a) {
-            ++relaxed;
-            const double nd = d + g.arc_cost(a);
-            const std::uint32_t t = g.arc_target(a);
-            if (nd < ws.m_dist[t] && nd <= cutoff) {
-                if (ws.m_dist[t] == kUnreached) ws.m_touched.push_back(t);
-                ws.m_dist[t] = nd;
-                ws.m_label[t] = label;
-                heap.emplace_back(nd, t);
-                std::push_heap(heap.begin(), heap.end(), cmp);
+        const auto [d, v] = heap.pop();
+        if (d > dist[v]) continue;  // stale entry
+        const std::uint32_t label = labels[v];
+        const std::uint32_t a0 = g.arcs_begin(v), a1 = g.arcs_end(v);
+        relaxed += a1 - a0;
+        for (std::uint32_t a = a0; a < a1; ++a) {
+            const double nd = d + costs[a];
+            const std::uint32_t t = targets[a];
+            if (nd < dist[t] && nd <= cutoff) {
+                if (dist[t] == kUnreached) ws.m_touched.push_back(t);
+                dist[t] = nd;
+                labels[t] = label;
+                heap.push(nd, t);
             }
         }
     }

@@ -41,7 +41,12 @@ class EdgeIndex {
     double m_x0 = 0, m_y0 = 0;
     long long m_cols = 0, m_rows = 0;
     std::vector<std::uint32_t> m_cell_begin;                   // CSR over cells
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> m_items;  // (edge, segment index)
+    // A segment with its coordinates inline, so that a query reads one array, not the graph's.
+    struct Item {
+        Pt a, b;
+        std::uint32_t edge, seg;
+    };
+    std::vector<Item> m_items;
     void cell_range(double xmin, double ymin, double xmax, double ymax, long long& c0, long long& r0, long long& c1,
                     long long& r1) const;
 };

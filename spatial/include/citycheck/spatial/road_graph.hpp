@@ -74,6 +74,8 @@ class RoadGraph {
     std::uint32_t arc_target(std::uint32_t a) const { return m_arc_target[a]; }
     std::uint32_t arc_edge(std::uint32_t a) const { return m_arc_edge[a]; }
     double arc_cost(std::uint32_t a) const { return m_arc_cost[a]; }
+    const std::uint32_t* arc_targets() const noexcept { return m_arc_target.data(); }  // for tight loops
+    const double* arc_costs() const noexcept { return m_arc_cost.data(); }
     std::size_t degree(std::uint32_t n) const { return m_degree[n]; }  // undirected, self-loops twice
 
     std::span<const Pt> edge_geometry(std::uint32_t e) const {
