@@ -4,6 +4,7 @@
 
 #include <iostream>
 #include <fstream>
+#include <iterator>
 #include <memory>
 
 #include <citycheck/core/error.hpp>
@@ -53,7 +54,10 @@ void add_run_command(CLI::App& app, CliContext& ctx) {
             for (const auto& w : result.warnings) log::warning(w);
             for (const auto& f : result.files) std::cout << f.string() << '\n';
             if (!opts->store.empty()) {  // after the outputs, in one transaction
-                const auto id = engine::store::write_run(opts->store, parsed.config, result, {started, "run"});
+                engine::store::StoreWriteOptions so{started, "run", {}};
+                if (std::ifstream in(result.out_dir / "provenance.json", std::ios::binary); in)
+                    so.provenance.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+                const auto id = engine::store::write_run(opts->store, parsed.config, result, so);
                 log::info("stored run " + id + " (" + parsed.config.city + " " + std::to_string(parsed.config.year) + ")");
             }
             if (opts->report) {

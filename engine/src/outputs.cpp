@@ -2,6 +2,7 @@
 // zone geometries; summary.json with every value, score and problem; provenance.json.
 #include <citycheck/core/error.hpp>
 #include <citycheck/engine/runner.hpp>
+#include <citycheck/engine/service_areas.hpp>
 #include <citycheck/spatial/gdal.hpp>
 #include <citycheck/core/text.hpp>
 
@@ -220,6 +221,7 @@ std::vector<fs::path> write_run_outputs(const HealthCheckConfig& config, const R
     if (wants("gpkg")) files.push_back(write_gpkg(config, result, dir));
     if (wants("json")) files.push_back(write_json(summary_json(config, result), dir / "summary.json"));
     files.push_back(write_json(provenance, dir / "provenance.json"));
+    if (auto sa = write_service_areas_gpkg(service_area_layers(config, result), result.zones.crs(), dir); !sa.empty()) files.push_back(sa);
     return files;
 }
 

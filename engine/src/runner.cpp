@@ -63,6 +63,7 @@ IndicatorResult compute_one(const ConfiguredIndicator& ind, const Primitive& pri
         r.extensive = !v.has_denominator;
         r.levels = roll_up(v, ctx.zones, scale);
         r.warnings = v.warnings;
+        r.service_areas = v.service_areas;
     }
     std::size_t zero = 0, missing = 0;
     for (const auto& z : r.levels.back()) {

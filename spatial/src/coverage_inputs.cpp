@@ -382,6 +382,9 @@ Demand raster_demand(const ZonePolygons& zones, const std::string& path) {
     ZoneLocator locate(zones);
     Demand d;
     d.is_area = false;
+    // Square pixels in the zones' CRS form a demand grid, so that service areas can be drawn.
+    const bool gridded = source.same_as(zones.crs) && gt[1] > 0 && std::abs(gt[1] + gt[5]) <= 1e-9 * gt[1];
+    if (gridded) d.grid = DemandGrid{gt[0], gt[3], gt[1], cols, rows};
     std::vector<double> row(static_cast<std::size_t>(cols));
     std::vector<double> xs(static_cast<std::size_t>(cols)), ys(static_cast<std::size_t>(cols));
     for (int r = 0; r < rows; ++r) {
@@ -396,7 +399,8 @@ Demand raster_demand(const ZonePolygons& zones, const std::string& path) {
             const double v = row[static_cast<std::size_t>(c)];
             if (!(v > 0) || (has_nodata && v == nodata)) continue;
             const Pt p{xs[static_cast<std::size_t>(c)], ys[static_cast<std::size_t>(c)]};
-            if (auto z = locate.locate(p)) d.cells.push_back({p, v, *z, -1});
+            if (auto z = locate.locate(p))
+                d.cells.push_back({p, v, *z, gridded ? static_cast<std::int64_t>(r) * cols + c : -1});
         }
     }
     return d;

@@ -6,9 +6,11 @@
 #include "network_inputs.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 
 #include <citycheck/core/error.hpp>
+#include <citycheck/core/log.hpp>
 #include <citycheck/engine/population_source.hpp>
 #include <citycheck/raster/demand_cells.hpp>
 
@@ -16,6 +18,7 @@ namespace citycheck::engine {
 
 namespace {
 constexpr double DEMAND_CELL_M = 10;  // demand grid; exact coverage fractions at zone/polygon edges
+constexpr double SERVICE_AREA_SIMPLIFY_CELLS = 0.5;  // service-area simplification, in demand cells
 
 double default_speed_m_per_min(const std::string& mode) {
     if (mode == "walk") return 60;    // 3.6 km/h, INDICATORS.md (unconfirmed)
@@ -40,12 +43,15 @@ spatial::Demand population_demand(const IndicatorSpec& spec, const DatasetSource
     spatial::ZoneLocator locate(zones);
     spatial::Demand d;
     d.is_area = false;
+    // The population grid is square and north-up in the zones' CRS: its cells form the demand grid
+    // of the service areas.
+    d.grid = spatial::DemandGrid{g.x_of_col(0), g.y_of_row(0), g.x_of_col(1) - g.x_of_col(0), g.cols(), g.rows()};
     for (int r = 0; r < g.rows(); ++r)
         for (int c = 0; c < g.cols(); ++c) {
             const double v = built.grid.values[static_cast<std::size_t>(r) * g.cols() + c];
             if (!(v > 0)) continue;
             const spatial::Pt pt{g.x_of_col(c + 0.5), g.y_of_row(r + 0.5)};
-            if (auto z = locate.locate(pt)) d.cells.push_back({pt, v, *z, -1});
+            if (auto z = locate.locate(pt)) d.cells.push_back({pt, v, *z, static_cast<std::int64_t>(r) * g.cols() + c});
         }
     return d;
 }
@@ -138,6 +144,20 @@ class Coverage : public Primitive {
         for (std::size_t i = 0; i < result.zones.size(); ++i) {
             out.numerator[i] = result.zones[i].covered;
             out.denominator[i] = result.zones[i].demand;
+        }
+        // Service areas for the report's maps, simplified at half a demand cell to shed the cell
+        // staircase (the covered demand per zone is the exact numerator). Needs gridded demand.
+        if (demand.grid) {
+            const auto t0 = std::chrono::steady_clock::now();
+            auto areas = std::make_shared<spatial::ServiceAreas>(
+                spatial::service_areas(*zones, demand, result, SERVICE_AREA_SIMPLIFY_CELLS * demand.grid->cell));
+            areas->facilities = spatial::facility_positions(facilities);
+            std::size_t bytes = 0;
+            for (const auto& w : areas->zone_wkb) bytes += w.size();
+            log::debug(spec.id + ": service areas in " +
+                       std::to_string(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()) + " s, " +
+                       std::to_string(bytes / 1024) + " KiB WKB");
+            out.service_areas = std::move(areas);
         }
         const auto& st = result.stats;
         if (st.facilities_on_islands > 0) {

@@ -40,13 +40,9 @@ std::size_t count_vertices(const spatial::GeosContext& geos, const GEOSGeometry*
 
 }  // namespace
 
-ProjectedZones project_zones(const std::vector<const std::vector<unsigned char>*>& wkbs, double max_width, double max_height,
-                             double tolerance_px) {
-    spatial::GeosContext geos;
-    ProjectedZones out;
+namespace {
+std::vector<spatial::GeomPtr> read_all(const spatial::GeosContext& geos, const std::vector<const std::vector<unsigned char>*>& wkbs) {
     std::vector<spatial::GeomPtr> geoms;
-    spatial::Box ext{std::numeric_limits<double>::max(), std::numeric_limits<double>::max(), std::numeric_limits<double>::lowest(),
-                     std::numeric_limits<double>::lowest()};
     for (const auto* wkb : wkbs) {
         spatial::GeomPtr g;
         if (wkb && !wkb->empty()) {
@@ -56,23 +52,18 @@ ProjectedZones project_zones(const std::vector<const std::vector<unsigned char>*
                 g.reset();  // an unreadable geometry draws nothing
             }
         }
-        if (g && !GEOSisEmpty_r(geos.get(), g.get())) {
-            const auto b = geos.envelope(*g);
-            ext = {std::min(ext.xmin, b.xmin), std::min(ext.ymin, b.ymin), std::max(ext.xmax, b.xmax), std::max(ext.ymax, b.ymax)};
-        }
+        if (g && GEOSisEmpty_r(geos.get(), g.get())) g.reset();
         geoms.push_back(std::move(g));
     }
-    auto& f = out.frame;
-    if (ext.xmin > ext.xmax) ext = {0, 0, 1, 1};
-    f.extent = ext;
-    const double w = std::max(ext.width(), 1e-9), h = std::max(ext.height(), 1e-9);
-    f.scale = std::min((max_width - 2 * f.margin) / w, (max_height - 2 * f.margin) / h);
-    f.width = w * f.scale + 2 * f.margin;
-    f.height = h * f.scale + 2 * f.margin;
+    return geoms;
+}
+
+void draw_all(const spatial::GeosContext& geos, std::vector<spatial::GeomPtr>& geoms, double tolerance_px, ProjectedZones& out) {
+    const auto& f = out.frame;
     const double tol = tolerance_px / f.scale;  // map units
     for (auto& g : geoms) {
         std::string d;
-        if (g && !GEOSisEmpty_r(geos.get(), g.get())) {
+        if (g) {
             out.vertices_in += count_vertices(geos, g.get());
             GEOSGeometry* s = GEOSTopologyPreserveSimplify_r(geos.get(), g.get(), tol);
             spatial::GeomPtr simple = s ? geos.own(s, "simplify") : std::move(g);
@@ -88,6 +79,38 @@ ProjectedZones project_zones(const std::vector<const std::vector<unsigned char>*
         }
         out.paths.push_back(std::move(d));
     }
+}
+}  // namespace
+
+ProjectedZones project_zones(const std::vector<const std::vector<unsigned char>*>& wkbs, double max_width, double max_height,
+                             double tolerance_px) {
+    spatial::GeosContext geos;
+    ProjectedZones out;
+    auto geoms = read_all(geos, wkbs);
+    spatial::Box ext{std::numeric_limits<double>::max(), std::numeric_limits<double>::max(), std::numeric_limits<double>::lowest(),
+                     std::numeric_limits<double>::lowest()};
+    for (const auto& g : geoms)
+        if (g) {
+            const auto b = geos.envelope(*g);
+            ext = {std::min(ext.xmin, b.xmin), std::min(ext.ymin, b.ymin), std::max(ext.xmax, b.xmax), std::max(ext.ymax, b.ymax)};
+        }
+    auto& f = out.frame;
+    if (ext.xmin > ext.xmax) ext = {0, 0, 1, 1};
+    f.extent = ext;
+    const double w = std::max(ext.width(), 1e-9), h = std::max(ext.height(), 1e-9);
+    f.scale = std::min((max_width - 2 * f.margin) / w, (max_height - 2 * f.margin) / h);
+    f.width = w * f.scale + 2 * f.margin;
+    f.height = h * f.scale + 2 * f.margin;
+    draw_all(geos, geoms, tolerance_px, out);
+    return out;
+}
+
+ProjectedZones project_in_frame(const std::vector<const std::vector<unsigned char>*>& wkbs, const MapFrame& frame, double tolerance_px) {
+    spatial::GeosContext geos;
+    ProjectedZones out;
+    out.frame = frame;
+    auto geoms = read_all(geos, wkbs);
+    draw_all(geos, geoms, tolerance_px, out);
     return out;
 }
 

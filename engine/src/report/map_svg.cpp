@@ -56,9 +56,12 @@ std::string legend_svg_body(const std::vector<LegendEntry>& legend, const std::s
     }
     y -= 4;
     for (const auto& e : legend) {
-        s += "<rect x=\"0\" y=\"" + fmt("%.0f", y) + "\" width=\"18\" height=\"14\" fill=\"" + e.colour +
-             "\" stroke=\"#666\" stroke-width=\"0.5\"/><text x=\"26\" y=\"" + fmt("%.0f", y + 11) + "\" font-size=\"12\">" +
-             html_escape(e.label) + "</text>";
+        if (e.point)
+            s += "<circle cx=\"9\" cy=\"" + fmt("%.0f", y + 7) + "\" r=\"3.5\" fill=\"" + e.colour + "\" stroke=\"#fff\" stroke-width=\"0.8\"/>";
+        else
+            s += "<rect x=\"0\" y=\"" + fmt("%.0f", y) + "\" width=\"18\" height=\"14\" fill=\"" + e.colour +
+                 "\" stroke=\"#666\" stroke-width=\"0.5\"/>";
+        s += "<text x=\"26\" y=\"" + fmt("%.0f", y + 11) + "\" font-size=\"12\">" + html_escape(e.label) + "</text>";
         y += 20;
     }
     return s;
@@ -77,7 +80,7 @@ std::string choropleth_svg(const ProjectedZones& zones, const MapSpec& spec) {
     s += "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>";
     // Thin strokes only when zones are large enough on screen to show them.
     const double stroke = zones.paths.size() > 2000 ? 0.15 : zones.paths.size() > 300 ? 0.3 : 0.8;
-    s += "<g class=\"zones\" stroke=\"#555\" stroke-width=\"" + fmt("%.2f", stroke) + "\" stroke-linejoin=\"round\" fill-rule=\"evenodd\">";
+    s += "<g class=\"zones\" stroke=\"" + spec.zone_stroke + "\" stroke-width=\"" + fmt("%.2f", stroke) + "\" stroke-linejoin=\"round\" fill-rule=\"evenodd\">";
     for (std::size_t z = 0; z < zones.paths.size(); ++z) {
         const std::string& fill = z < spec.fills.size() ? spec.fills[z] : std::string("#d9d9d9");
         s += "<path fill=\"" + fill + "\" d=\"" + zones.paths[z] + "\"";
@@ -87,6 +90,19 @@ std::string choropleth_svg(const ProjectedZones& zones, const MapSpec& spec) {
             s += "/>";
     }
     s += "</g>";
+    for (const auto& o : spec.overlays) {
+        if (o.path.empty()) continue;
+        s += "<path";
+        if (!o.css_class.empty()) s += " class=\"" + html_escape(o.css_class) + "\"";
+        s += " fill=\"" + o.fill + "\" fill-opacity=\"" + fmt("%.2f", o.opacity) + "\" stroke=\"none\" fill-rule=\"evenodd\" d=\"" + o.path + "\"/>";
+    }
+    if (!spec.points.empty()) {
+        const double r = spec.points.size() > 2000 ? 1.2 : spec.points.size() > 300 ? 2.0 : 3.0;
+        s += "<g class=\"points\" fill=\"" + spec.point_colour + "\" stroke=\"#fff\" stroke-width=\"0.5\">";
+        for (const auto& [x, y] : spec.points)
+            s += "<circle cx=\"" + fmt("%.1f", x) + "\" cy=\"" + fmt("%.1f", y) + "\" r=\"" + fmt("%.1f", r) + "\"/>";
+        s += "</g>";
+    }
     // North arrow (the working CRS is projected, grid north up).
     const double nx = f.margin + 18, ny = f.margin + 6;
     s += "<g class=\"north\"><rect x=\"" + fmt("%.1f", nx - 12) + "\" y=\"" + fmt("%.1f", ny - 4) +

@@ -20,10 +20,33 @@ std::optional<std::size_t> ReportData::indicator_index(const std::string& id) co
     return std::nullopt;
 }
 
+const ServiceAreaLayer* find_service_areas(const ReportData& data, const std::string& indicator_id) {
+    for (const auto& l : data.service_areas)
+        if (l.indicator_id == indicator_id) return &l;
+    return nullptr;
+}
+
 Status parse_status(const std::string& text) {
     for (Status s : {Status::met, Status::nearly_met, Status::not_met, Status::no_target, Status::no_data, Status::failed})
         if (text == status_zh(s) || text == status_en(s)) return s;
     return Status::no_data;
+}
+
+void apply_provenance_spec(IndicatorInfo& info, const nlohmann::json& prov) {
+    auto str = [&](const char* key) {
+        auto it = prov.find(key);
+        return it != prov.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    info.description = str("description");
+    info.confidence_note = str("confidence_note");
+    if (info.confidence.empty()) info.confidence = str("confidence");
+    if (info.target_source.empty())
+        if (auto t = prov.find("target"); t != prov.end() && t->is_object())
+            if (auto src = t->find("source"); src != t->end() && src->is_string()) info.target_source = src->get<std::string>();
+    if (auto src = prov.find("sources"); src != prov.end() && src->is_array())
+        for (const auto& x : *src)
+            if (x.is_string()) info.sources.push_back(x.get<std::string>());
+    if (auto p = prov.find("params"); p != prov.end()) info.params = *p;
 }
 
 namespace {
@@ -109,14 +132,7 @@ IndicatorInfo info_from_json(const nlohmann::json& s, const nlohmann::json* prov
     info.helper = s.value("helper", false);
     info.failed = js(s, "state") == "failed";
     info.failure = js(s, "failure");
-    if (prov) {  // the method text lives in provenance (the full spec as run)
-        info.description = js(*prov, "description");
-        info.confidence_note = js(*prov, "confidence_note");
-        if (auto src = prov->find("sources"); src != prov->end() && src->is_array())
-            for (const auto& x : *src)
-                if (x.is_string()) info.sources.push_back(x.get<std::string>());
-        if (auto p = prov->find("params"); p != prov->end()) info.params = *p;
-    }
+    if (prov) apply_provenance_spec(info, *prov);
     return info;
 }
 
@@ -182,6 +198,7 @@ ReportData report_data_from_run(const HealthCheckConfig& config, const RunResult
     d.provenance = provenance;
     d.warnings = r.warnings;
     d.failed_indicators = r.failed;
+    d.service_areas = service_area_layers(config, r);
     return d;
 }
 
@@ -248,6 +265,7 @@ ReportData load_report_data(const fs::path& out_dir) {
     d.failed_indicators = summary.value("failed_indicators", std::size_t(0));
     if (fs::exists(out_dir / "results.gpkg")) load_geometries(out_dir / "results.gpkg", d);
     else d.warnings.push_back("no results.gpkg in " + out_dir.string() + ": the report has no maps");
+    if (fs::exists(out_dir / SERVICE_AREAS_FILE)) d.service_areas = read_service_areas_gpkg(out_dir / SERVICE_AREAS_FILE);
     if (d.crs.empty() && d.provenance.contains("working_crs"))
         d.crs = spatial::Crs::from_user_input(js(d.provenance, "working_crs"));
     return d;

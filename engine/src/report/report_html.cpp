@@ -87,10 +87,9 @@ nlohmann::json jopt(const std::optional<double>& v) { return v && std::isfinite(
 
 std::string coverage_note(Lang lang) {
     return tx(lang,
-              "覆盖类指标：本图为各分区覆盖率（可达需求占比）的分级设色图。`citycheck run` 不输出服务范围面；"
-              "需要服务范围面时用 `citycheck coverage --service-areas` 生成。",
-              "Coverage indicator: this map shows each zone's coverage value (share of demand within reach). "
-              "`citycheck run` does not write service-area polygons; make them with `citycheck coverage --service-areas`.");
+              "覆盖类指标：本图为各分区覆盖率（可达需求占比）的分级设色图；服务范围（可达的需求范围）见下方“服务范围图”。",
+              "Coverage indicator: this map shows each zone's coverage value (share of demand within reach); the service areas "
+              "(demand within reach) are drawn under \"Service areas\" below.");
 }
 
 // Value of the indicator in the store's latest year before the report's year.
@@ -141,7 +140,10 @@ class Page {
         s += "<script>window.onerror=function(m){document.documentElement.setAttribute('data-js-error',String(m));};</script>";
         s += "<style>" + report_css() + "</style></head><body>\n";
         s += "<header><h1>" + html_escape(title) + "</h1><p>" + t("生成时间：", "Generated: ") +
-             html_escape(o.generated_utc.empty() ? utc_now() : o.generated_utc) + " · citycheck</p></header>\n";
+             html_escape(o.generated_utc.empty() ? utc_now() : o.generated_utc) + " · citycheck</p>" +
+             (d.source_note.empty() ? std::string()
+                                    : "<p class=\"source\">" + t("数据来源：历史数据库 ", "Source: store ") + html_escape(d.source_note) + "</p>") +
+             "</header>\n";
         s += "<nav><a href=\"#overview\">" + t("概览", "Overview") + "</a><a href=\"#indicators\">" + t("指标表", "Indicators") +
              "</a><a href=\"#maps\">" + t("地图", "Maps") + "</a><a href=\"#problems\">" + t("短板", "Problems") + "</a><a href=\"#zones\">" +
              t("分区明细", "Zones") + "</a><a href=\"#trends\">" + t("趋势", "Trends") + "</a><a href=\"#methods\">" +
@@ -262,7 +264,44 @@ class Page {
         if (!any)
             s += "<p>" + t("没有可绘制的分区几何（需要 results.gpkg 且该层级多于一个分区）。",
                            "No zone geometries to draw (results.gpkg is needed and a level with more than one zone).") + "</p>";
+        service_area_maps();
         s += "</section>\n";
+    }
+
+    // One map per coverage indicator: zones outlined, the covered demand filled, facilities as dots.
+    void service_area_maps() {
+        std::vector<std::size_t> coverage;
+        for (std::size_t i = 0; i < d.indicators.size(); ++i)
+            if (is_coverage(d.indicators[i])) coverage.push_back(i);
+        if (coverage.empty()) return;
+        s += "<h3 id=\"service-areas\">" + t("服务范围图", "Service areas") + "</h3><p class=\"note\">" +
+             t("覆盖类指标的服务范围：可达设施的需求格网单元（分区面积、需求面或人口格网）合并后按分区裁切，"
+               "按半个格网单元简化；蓝色为服务范围，灰色为分区（未覆盖），红点为设施。图形按显示比例简化（0.4 像素）。",
+               "Service areas of the coverage indicators: the demand grid cells (zone area, demand polygons or population grid) "
+               "within reach of a facility, dissolved and clipped per zone, simplified at half a cell; blue is the service area, "
+               "grey the zones (not covered), red dots the facilities. Shapes are simplified for display (0.4 px).") +
+             "</p>";
+        const auto level = service_area_level(d);
+        if (!level) {
+            s += "<p class=\"note\">" + t("没有可绘制的分区几何，无服务范围图。", "No zone geometries to draw: no service-area maps.") + "</p>";
+            return;
+        }
+        const auto zones = project_level(d, *level);
+        for (std::size_t i : coverage) {
+            const auto& info = d.indicators[i];
+            s += "<div class=\"mapbox\" id=\"sa-box-" + html_escape(info.id) + "\"><h4>" + html_escape(name(i)) + "</h4>";
+            if (const auto* sa = find_service_areas(d, info.id)) {
+                s += service_area_map_svg(d, *level, *sa, zones, o, "sa-" + info.id);
+            } else {
+                s += "<p class=\"note\">" +
+                     (info.failed ? t("该指标计算失败，无服务范围。", "The indicator failed: no service areas.")
+                                  : t("本报告的数据中没有该指标的服务范围（需求为点数据时无法生成；早于本功能的运行或历史数据库记录也没有保存）。",
+                                      "The report's data holds no service areas for this indicator (none can be made for point demand; "
+                                      "runs and stored runs from before this feature have none).")) +
+                     "</p>";
+            }
+            s += "<p class=\"note\">" + html_escape(level_label(d.levels[*level], L)) + t(" 分区边界。", " zone boundaries.") + "</p></div>";
+        }
     }
 
     void problems() {
@@ -271,6 +310,14 @@ class Page {
                "Ranked by the share of zones not met or nearly met, then by mean gap; driving zones have the largest gaps (for the city, "
                "taken from the next level).") +
              "</p>";
+        if (!d.problems_known) {
+            s += "<p class=\"warn\">" +
+                 t("数据来源中没有保存本次运行的问题清单（早于该功能写入的历史数据库记录，或 import-values 导入后得分已变），本节从略。",
+                   "The source holds no problem list for this run (a stored run from before the store kept it, or an import-values "
+                   "run whose scores changed): this section is omitted.") +
+                 "</p></section>\n";
+            return;
+        }
         for (std::size_t k = 0; k < d.levels.size(); ++k) {
             const auto ranked = rank_problems(d, k);
             s += "<h3>" + html_escape(level_label(d.levels[k], L)) + "</h3>";
@@ -378,6 +425,10 @@ class Page {
             return;
         }
         auto str = [](const nlohmann::json& j) { return j.is_string() ? j.get<std::string>() : j.is_null() ? std::string() : j.dump(); };
+        if (auto n = p.find("note"); n != p.end() && n->is_string())
+            s += "<p class=\"warn\">" + t("历史数据库中没有本次运行的 provenance.json：数据来源与耗时未知，下表来自运行记录。",
+                                           "The store has no provenance.json for this run: data sources and timings are unknown; the "
+                                           "table below comes from the run's record.") + "</p>";
         s += "<table>";
         auto row = [&](const std::string& k, const std::string& v) { s += "<tr><th>" + k + "</th><td>" + html_escape(v) + "</td></tr>"; };
         if (p.contains("healthcheck")) {

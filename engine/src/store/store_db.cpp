@@ -113,7 +113,12 @@ void StoreDb::ensure_schema(bool create) {
             if (!m_ds->GetLayerByName(t.name.c_str())) out.push_back(&t);
         return out;
     };
-    if (missing().empty()) {
+    auto required_missing = [&] {
+        for (const auto* t : missing())
+            if (!t->added_later) return true;
+        return false;
+    };
+    if (missing().empty() || (!create && !required_missing())) {
         const auto rows = query("SELECT value FROM citycheck_meta WHERE key = 'schema_version'");
         const int version = rows.empty() ? 0 : std::atoi(rows.front().str("value").c_str());
         if (version > SCHEMA_VERSION)
@@ -134,7 +139,7 @@ void StoreDb::ensure_schema(bool create) {
         if (t->geometry) opts.push_back("GEOMETRY_NAME=geom");
         if (m_postgres && !t->geometry) opts.push_back("SPATIAL_INDEX=NONE");
         opts.push_back(nullptr);
-        OGRLayer* l = m_ds->CreateLayer(t->name.c_str(), nullptr, t->geometry ? wkbMultiPolygon : wkbNone,
+        OGRLayer* l = m_ds->CreateLayer(t->name.c_str(), nullptr, t->geometry ? t->geometry_type : wkbNone,
                                         const_cast<char**>(opts.data()));
         if (!l) throw OutputError("cannot create table '" + t->name + "': " + scope.last_error(), where);
         for (const auto& c : t->columns) {
@@ -189,6 +194,8 @@ std::vector<Row> StoreDb::query(const std::string& sql) {
                          ErrorContext{m_postgres ? std::string("PostgreSQL store") : m_location});
     return rows;
 }
+
+bool StoreDb::has_table(const std::string& name) { return m_ds->GetLayerByName(name.c_str()) != nullptr; }
 
 OGRLayer& StoreDb::layer(const std::string& name) {
     OGRLayer* l = m_ds->GetLayerByName(name.c_str());

@@ -212,6 +212,60 @@ std::vector<std::string> StoreReader::warnings(const std::string& run_id) const 
     return out;
 }
 
+bool StoreReader::has_table(const std::string& name) const { return m_impl->db.has_table(name); }
+
+bool StoreReader::problems_stored(const RunInfo& run) const {
+    if (run.source != "run" || !has_table("zone_problems") || !has_table("run_documents")) return false;
+    return !m_impl->db.query("SELECT name FROM run_documents WHERE run_id = " + sql_quote(run.run_id)).empty();
+}
+
+std::vector<ProblemRow> StoreReader::problems(const std::string& run_id, const std::string& level) const {
+    std::vector<ProblemRow> out;
+    if (!has_table("zone_problems")) return out;
+    for (const auto& r : m_impl->db.query("SELECT * FROM zone_problems WHERE run_id = " + sql_quote(run_id) + level_clause("", level) +
+                                          " ORDER BY fid")) {
+        ProblemRow p;
+        p.run_id = r.str("run_id");
+        p.level = r.str("level");
+        p.zone_id = r.str("zone_id");
+        p.rank = r.integer("rank");
+        p.indicator_id = r.str("indicator_id");
+        p.name_zh = r.str("name_zh");
+        p.value = r.num("value");
+        p.target = r.str("target");
+        p.gap = r.num("gap").value_or(0);
+        p.status = r.str("status");
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+std::optional<std::string> StoreReader::document(const std::string& run_id, const std::string& name) const {
+    if (!has_table("run_documents")) return std::nullopt;
+    const auto rows = m_impl->db.query("SELECT content FROM run_documents WHERE run_id = " + sql_quote(run_id) + " AND name = " +
+                                       sql_quote(name) + " ORDER BY fid");
+    if (rows.empty()) return std::nullopt;
+    return rows.front().str("content");
+}
+
+std::vector<ServiceAreaRow> StoreReader::service_areas(const std::string& run_id, const std::string& indicator_id) const {
+    std::vector<ServiceAreaRow> out;
+    if (!has_table("service_areas")) return out;
+    std::string sql = "SELECT run_id, indicator_id, kind, zone_id, covered, geom FROM service_areas WHERE run_id = " + sql_quote(run_id);
+    if (!indicator_id.empty()) sql += " AND indicator_id = " + sql_quote(indicator_id);
+    for (const auto& r : m_impl->db.query(sql + " ORDER BY fid")) {
+        ServiceAreaRow a;
+        a.run_id = r.str("run_id");
+        a.indicator_id = r.str("indicator_id");
+        a.kind = r.str("kind");
+        a.zone_id = r.str("zone_id");
+        a.covered = r.num("covered");
+        a.wkb = r.wkb;
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
 std::vector<ValueRow> StoreReader::history(const std::string& city, const std::string& indicator_id, const std::string& level,
                                            const std::string& zone_id) const {
     const std::string sql = std::string("SELECT ") + VALUE_COLUMNS +

@@ -31,6 +31,21 @@ const std::vector<TableDef>& schema_tables() {
           {"dimension", OFTString}, {"score", OFTReal}, {"objective", OFTReal}, {"survey", OFTReal},
           {"grade", OFTString}, {"indicators", OFTInteger}}},
         {"run_warnings", false, {{"run_id", OFTString}, {"seq", OFTInteger}, {"message", OFTString}}},
+        // Added later (a store written before them reads as if they were empty):
+        // the scorer's problem list (短板) of each zone, largest gap first;
+        {"zone_problems", false,
+         {{"run_id", OFTString}, {"level", OFTString}, {"zone_id", OFTString}, {"rank", OFTInteger},
+          {"indicator_id", OFTString}, {"name_zh", OFTString}, {"value", OFTReal}, {"target", OFTString},
+          {"gap", OFTReal}, {"status", OFTString}},
+         true},
+        // whole documents of a run (name 'provenance': the run's provenance.json);
+        {"run_documents", false, {{"run_id", OFTString}, {"name", OFTString}, {"content", OFTString}}, true},
+        // service areas of coverage indicators: kind 'area' (covered demand of one finest zone,
+        // MultiPolygon) or 'facilities' (MultiPoint, one row per indicator).
+        {"service_areas", true,
+         {{"run_id", OFTString}, {"indicator_id", OFTString}, {"kind", OFTString}, {"zone_id", OFTString},
+          {"covered", OFTReal}},
+         true, wkbUnknown},
     };
     return tables;
 }
@@ -45,6 +60,9 @@ const std::vector<std::string>& schema_indexes() {
         "CREATE INDEX IF NOT EXISTS indicator_values_zone ON indicator_values (indicator_id, level, zone_id)",
         "CREATE INDEX IF NOT EXISTS dimension_scores_run ON dimension_scores (run_id, level)",
         "CREATE INDEX IF NOT EXISTS run_warnings_run ON run_warnings (run_id)",
+        "CREATE INDEX IF NOT EXISTS zone_problems_run ON zone_problems (run_id, level)",
+        "CREATE INDEX IF NOT EXISTS run_documents_run ON run_documents (run_id, name)",
+        "CREATE INDEX IF NOT EXISTS service_areas_run ON service_areas (run_id, indicator_id)",
     };
     return indexes;
 }

@@ -1,5 +1,6 @@
 // One run → the store, in one transaction (see docs/store.md: transactions and supersession).
 #include <citycheck/core/error.hpp>
+#include <citycheck/engine/service_areas.hpp>
 #include <citycheck/engine/sha256.hpp>
 #include <citycheck/engine/store/store_db.hpp>
 #include <citycheck/engine/store/store_writer.hpp>
@@ -208,6 +209,60 @@ std::string write_run(const std::string& location, const HealthCheckConfig& conf
                 row("tdt1063", "", sc.overall_tdt1063, std::nullopt, std::nullopt, grade(sc.overall_tdt1063), 0);
                 row("mohurd", "", sc.overall_mohurd, std::nullopt, std::nullopt, grade(sc.overall_mohurd), 0);
             }
+    }
+    {
+        auto& l = db.layer("zone_problems");
+        for (std::size_t k = 0; k < levels.size(); ++k)
+            for (std::size_t z = 0; z < levels[k].zones.size(); ++z) {
+                int rank = 0;
+                for (const auto& p : result.scores[k][z].problems) {
+                    OGRFeature f(l.GetLayerDefn());
+                    set(f, "run_id", id);
+                    set(f, "level", level_en(levels[k].level));
+                    set(f, "zone_id", levels[k].zones[z].id);
+                    set_int(f, "rank", rank++);
+                    set(f, "indicator_id", p.id);
+                    set(f, "name_zh", p.name_zh);
+                    set(f, "value", p.value);
+                    set(f, "target", p.target);
+                    set(f, "gap", p.gap);
+                    set(f, "status", status_en(p.status));
+                    insert(db, l, f, "zone_problems");
+                }
+            }
+    }
+    {  // always a row: a run with documents also has its problem list stored (see StoreReader::problems_stored)
+        auto& l = db.layer("run_documents");
+        OGRFeature f(l.GetLayerDefn());
+        set(f, "run_id", id);
+        set(f, "name", std::string("provenance"));
+        set(f, "content", options.provenance.empty() ? std::string("{}") : options.provenance);
+        insert(db, l, f, "run_documents");
+    }
+    {
+        auto& l = db.layer("service_areas");
+        for (const auto& sa : service_area_layers(config, result)) {
+            for (std::size_t z = 0; z < sa.zone_ids.size(); ++z) {
+                OGRFeature f(l.GetLayerDefn());
+                set(f, "run_id", id);
+                set(f, "indicator_id", sa.indicator_id);
+                set(f, "kind", std::string("area"));
+                set(f, "zone_id", sa.zone_ids[z]);
+                set(f, "covered", sa.covered[z]);
+                OGRGeometry* g = nullptr;
+                if (OGRGeometryFactory::createFromWkb(sa.zone_wkb[z].data(), nullptr, &g, sa.zone_wkb[z].size()) == OGRERR_NONE && g)
+                    f.SetGeometryDirectly(OGRGeometryFactory::forceToMultiPolygon(g));
+                insert(db, l, f, "service_areas");
+            }
+            OGRFeature f(l.GetLayerDefn());
+            set(f, "run_id", id);
+            set(f, "indicator_id", sa.indicator_id);
+            set(f, "kind", std::string("facilities"));
+            auto* points = new OGRMultiPoint();
+            for (const auto& p : sa.facilities) points->addGeometryDirectly(new OGRPoint(p.x, p.y));
+            f.SetGeometryDirectly(points);
+            insert(db, l, f, "service_areas");
+        }
     }
     {
         auto& l = db.layer("run_warnings");

@@ -3,11 +3,16 @@
 // Indicators are computed as numerator and denominator at the finest level and rolled up by
 // summing both (never by averaging ratios).
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <citycheck/engine/catalog.hpp>
 #include <citycheck/engine/zones.hpp>
+
+namespace citycheck::spatial {
+struct ServiceAreas;  // coverage.hpp
+}
 
 namespace citycheck::engine {
 
@@ -20,6 +25,9 @@ struct ZoneValues {
     std::vector<double> denominator;  // empty when has_denominator is false
     bool has_denominator = true;
     std::vector<std::string> warnings;
+    // Coverage indicators: the covered demand of each finest zone as polygons (working CRS) and
+    // the facilities, for the run's service_areas.gpkg, the store and the report's maps.
+    std::shared_ptr<const spatial::ServiceAreas> service_areas;
 };
 
 struct ZoneResult {
@@ -40,6 +48,7 @@ struct IndicatorResult {
     std::vector<std::vector<ZoneResult>> levels;  // [level position][zone position]
     double seconds = 0;
     std::vector<std::string> warnings;
+    std::shared_ptr<const spatial::ServiceAreas> service_areas;  // coverage indicators (see ZoneValues)
 };
 
 // value = scale × numerator / denominator; NaN with a note on a zero denominator or missing input.

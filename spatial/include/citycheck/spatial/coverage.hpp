@@ -185,6 +185,20 @@ CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& dem
 std::vector<Source> facility_sources(const RoadGraph& graph, const EdgeIndex& index, const FacilitySet& facilities,
                                      const CoverageOptions& options, double max_reach, CoverageStats& stats);
 
+// Service areas: the covered demand cells of each zone dissolved to polygons and clipped to the
+// zone, one (Multi)Polygon per zone (WKB in the zones' CRS; empty when nothing is covered), built
+// zone by zone so that memory stays bounded by one zone's cells. simplify_m > 0 simplifies each
+// polygon (topology preserving) at that tolerance to shed the cell staircase; 0 keeps every vertex.
+// Needs gridded demand (zone area, polygons, or a population grid); throws UsageError otherwise.
+struct ServiceAreas {
+    std::vector<std::vector<unsigned char>> zone_wkb;  // per zone
+    std::vector<double> covered;                       // per zone: covered demand (m² or persons)
+    std::vector<Pt> facilities;                        // facility positions (polygon facilities: a point on them)
+};
+ServiceAreas service_areas(const ZonePolygons& zones, const Demand& demand, const CoverageResult& result,
+                           double simplify_m = 0);
+std::vector<Pt> facility_positions(const FacilitySet& facilities);
+
 // Service areas: the covered cells of each zone dissolved to polygons, written as a GPKG/GeoJSON layer.
 void write_service_areas(const std::string& path, const ZonePolygons& zones, const Demand& demand,
                          const CoverageResult& result);

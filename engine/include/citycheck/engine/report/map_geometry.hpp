@@ -29,4 +29,8 @@ struct ProjectedZones {
 ProjectedZones project_zones(const std::vector<const std::vector<unsigned char>*>& wkbs, double max_width = 760,
                              double max_height = 560, double tolerance_px = 0.4);
 
+// The same in a given frame (overlays such as service areas drawn over projected zones).
+ProjectedZones project_in_frame(const std::vector<const std::vector<unsigned char>*>& wkbs, const MapFrame& frame,
+                                double tolerance_px = 0.4);
+
 }  // namespace citycheck::engine::report

@@ -13,6 +13,15 @@ namespace citycheck::engine::report {
 struct LegendEntry {
     std::string colour;
     std::string label;
+    bool point = false;  // drawn as a dot (point symbols) instead of a box
+};
+
+// Drawn over the zones: a filled path (e.g. service areas), in the zones' frame.
+struct MapOverlay {
+    std::string path;  // SVG path data, px
+    std::string fill;
+    double opacity = 1;
+    std::string css_class;
 };
 
 struct MapSpec {
@@ -25,6 +34,10 @@ struct MapSpec {
     double metres_per_unit = 1.0;       // of the map CRS, for the scale bar
     std::string scale_unit_m = "m", scale_unit_km = "km";
     std::string north = "N";
+    std::string zone_stroke = "#555";
+    std::vector<MapOverlay> overlays;             // over the zones, in order
+    std::vector<std::pair<double, double>> points;  // px, dots over everything (e.g. facilities)
+    std::string point_colour = "#d7301f";
 };
 
 std::string choropleth_svg(const ProjectedZones& zones, const MapSpec& spec);

@@ -14,6 +14,7 @@
 
 #include <citycheck/engine/config.hpp>
 #include <citycheck/engine/scorer.hpp>
+#include <citycheck/engine/service_areas.hpp>
 #include <citycheck/spatial/crs.hpp>
 
 namespace citycheck::engine {
@@ -96,12 +97,23 @@ struct ReportData {
     std::vector<std::string> warnings;
     std::size_t failed_indicators = 0;
     std::optional<History> history;
+    // Service areas of coverage indicators (run outputs' service_areas.gpkg or the store); an
+    // indicator without an entry gets a note instead of a map.
+    std::vector<ServiceAreaLayer> service_areas;
+    // Where the numbers come from, when not a run output folder (e.g. "store checks.gpkg, run …").
+    std::string source_note;
+    // False when the source holds no problem list (短板) for this run: the section says so.
+    bool problems_known = true;
 
     std::optional<std::size_t> indicator_index(const std::string& id) const;
 };
 
 // Status from the words the run writes (达标 … or met …); no_data for anything else.
 Status parse_status(const std::string& text);
+
+// The method text, confidence, target source, sources and parameters of an indicator from its
+// entry in provenance.json's "indicators" (the full spec as run).
+void apply_provenance_spec(IndicatorInfo& info, const nlohmann::json& provenance_indicator);
 
 // From the run in memory; provenance is what the run wrote (or empty).
 ReportData report_data_from_run(const HealthCheckConfig& config, const RunResult& result,
@@ -110,5 +122,8 @@ ReportData report_data_from_run(const HealthCheckConfig& config, const RunResult
 // From a run's output folder (summary.json, provenance.json, results.gpkg). Throws InputError
 // naming the missing file; results.gpkg is optional (no maps without it, with a warning).
 ReportData load_report_data(const std::filesystem::path& out_dir);
+
+// The service areas of one indicator, if the data has them.
+const ServiceAreaLayer* find_service_areas(const ReportData& data, const std::string& indicator_id);
 
 }  // namespace citycheck::engine::report

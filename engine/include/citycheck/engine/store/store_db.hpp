@@ -42,6 +42,7 @@ class StoreDb {
     void execute(const std::string& sql);                 // statement without a result
     std::vector<Row> query(const std::string& sql);       // SELECT
     OGRLayer& layer(const std::string& name);             // a schema table, for inserts
+    bool has_table(const std::string& name);              // false for a table added later, in an older store
 
     void begin();
     void commit();

@@ -94,6 +94,31 @@ struct DimensionRow {
     int indicators = 0;
 };
 
+// One entry of a zone's problem list (短板) as the scorer ranked it (rank 0: largest gap).
+struct ProblemRow {
+    std::string run_id;
+    std::string level;
+    std::string zone_id;
+    int rank = 0;
+    std::string indicator_id;
+    std::string name_zh;
+    std::optional<double> value;
+    std::string target;
+    double gap = 0;
+    std::string status;       // not_met | nearly_met
+};
+
+// A service-area row: kind "area" (one finest zone's covered demand, MultiPolygon) or
+// "facilities" (MultiPoint of the indicator's facilities).
+struct ServiceAreaRow {
+    std::string run_id;
+    std::string indicator_id;
+    std::string kind;
+    std::string zone_id;
+    std::optional<double> covered;
+    std::vector<unsigned char> wkb;  // in RunInfo::crs
+};
+
 class StoreReader {
   public:
     // Opens an existing store read-only. Throws InputError naming the location when it does not
@@ -120,6 +145,17 @@ class StoreReader {
     std::vector<ValueRow> values(const std::string& run_id, const std::string& level = "") const;
     std::vector<DimensionRow> dimensions(const std::string& run_id, const std::string& level = "") const;
     std::vector<std::string> warnings(const std::string& run_id) const;
+
+    // Tables added after the first release (docs/store.md): empty for stores or runs written
+    // before them.
+    bool has_table(const std::string& name) const;
+    // Whether the run's problem lists were stored (a run written by `citycheck run` since the
+    // zone_problems table exists; not a run made by import-values, whose scores changed).
+    bool problems_stored(const RunInfo& run) const;
+    std::vector<ProblemRow> problems(const std::string& run_id, const std::string& level = "") const;
+    // A document of the run ("provenance": its provenance.json), if stored.
+    std::optional<std::string> document(const std::string& run_id, const std::string& name) const;
+    std::vector<ServiceAreaRow> service_areas(const std::string& run_id, const std::string& indicator_id = "") const;
 
     // The history of one indicator in one zone: the current run's value for every year, ascending.
     std::vector<ValueRow> history(const std::string& city, const std::string& indicator_id, const std::string& level,

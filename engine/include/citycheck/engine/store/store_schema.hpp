@@ -14,8 +14,12 @@ struct ColumnDef {
 
 struct TableDef {
     std::string name;
-    bool geometry = false;  // MultiPolygon column "geom" (zones)
+    bool geometry = false;  // geometry column "geom" (zones, service areas)
     std::vector<ColumnDef> columns;
+    // Added after the first release: a store without it is still read (as if the table were
+    // empty); writers create it on their next write.
+    bool added_later = false;
+    OGRwkbGeometryType geometry_type = wkbMultiPolygon;
 };
 
 const std::vector<TableDef>& schema_tables();

@@ -11,6 +11,7 @@ namespace citycheck::engine::store {
 struct StoreWriteOptions {
     std::string started;        // UTC ISO 8601 start of the run; empty: now
     std::string source = "run";
+    std::string provenance;     // the run's provenance.json (stored as document 'provenance'); empty: none
 };
 
 // Writes the run; returns its run id. Throws OutputError (nothing stored) on failure.
