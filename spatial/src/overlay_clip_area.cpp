@@ -265,12 +265,12 @@ std::optional<ClipArea> ZoneBoundary::clip_area(const Rings& parcel, ClipScratch
             const XY a = parcel.pts[i], b = parcel.pts[i + 1 == s1 ? s0 : i + 1];
             const Box eb = segment_box(a, b, tol);
             const XY e = sub(b, a);
-            const double lp = std::hypot(e.x, e.y);
+            const double lp = std::sqrt(e.x * e.x + e.y * e.y);
             for (std::uint32_t k = 0; k < cand.size(); ++k) {
                 const XY q0 = seg_start(cand[k]), q1 = seg_end(cand[k]);
                 if (!segment_box(q0, q1, 0.0).intersects(eb)) continue;
                 const XY d = sub(q1, q0);
-                const double lq = std::hypot(d.x, d.y);
+                const double lq = std::sqrt(d.x * d.x + d.y * d.y);
                 const double o1 = cross(d, sub(a, q0)), o2 = cross(d, sub(b, q0));
                 const double o3 = cross(e, sub(q0, a)), o4 = cross(e, sub(q1, a));
                 // A vertex on the other boundary (shared edges, touching corners): GEOS decides.
@@ -364,13 +364,13 @@ std::optional<QuickPolygon> quick_simple_polygon(std::span<const unsigned char> 
     for (std::size_t i = 0; i < n; ++i) {
         const XY a = at(i), b = at(i + 1);
         const XY e = sub(b, a);
-        const double le = std::hypot(e.x, e.y);
+        const double le = std::sqrt(e.x * e.x + e.y * e.y);
         if (le == 0) return std::nullopt;  // repeated point
         const Box eb = segment_box(a, b, 0.0);
         for (std::size_t j = i + 1; j < n; ++j) {
             const XY c = at(j), d = at(j + 1);
             const XY f = sub(d, c);
-            const double lf = std::hypot(f.x, f.y);
+            const double lf = std::sqrt(f.x * f.x + f.y * f.y);
             const double eps = 1e-9 * le * lf;
             const bool next = j == i + 1, prev = i == 0 && j == n - 1;
             if (next || prev) {  // neighbours share one vertex; they must not fold onto each other

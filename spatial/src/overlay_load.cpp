@@ -371,12 +371,15 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
         });
     }
 
-    // 3. Serial packing in input order (deterministic).
+    // 3. Packing in input order (deterministic): attributes serially, then the geometries copied
+    //    into one buffer in parallel at offsets known in advance.
     const std::size_t n = raw.size();
     set.fid.reserve(n);
     set.code_of.reserve(n);
     set.wkb_offset.reserve(n + 1);
     set.wkb_offset.push_back(0);
+    std::vector<std::size_t> kept;
+    kept.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
         auto& p = prepared[i];
         if (p.state == Prepared::State::non_polygonal) {
@@ -389,18 +392,25 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
             if (set.report.repaired_examples.size() < MAX_EXAMPLES)
                 set.report.repaired_examples.push_back(fmt::format("fid {}: {}", raw[i].fid, p.repair_reason));
         }
-        const auto& bytes = p.wkb.empty() ? raw[i].wkb : p.wkb;
-        set.wkb.insert(set.wkb.end(), bytes.begin(), bytes.end());
-        set.wkb_offset.push_back(set.wkb.size());
+        kept.push_back(i);
+        set.wkb_offset.push_back(set.wkb_offset.back() + (p.wkb.empty() ? raw[i].wkb.size() : p.wkb.size()));
         set.fid.push_back(raw[i].fid);
         set.code_of.push_back(raw[i].code);
         set.planar_area.push_back(p.planar);
         set.basis_area.push_back(area.basis == AreaBasis::field ? raw[i].field_area : p.basis);
         if (area.basis == AreaBasis::field) set.field_area.push_back(raw[i].field_area);
         set.boxes.push_back(p.box);
-        std::vector<unsigned char>().swap(raw[i].wkb);
-        std::vector<unsigned char>().swap(p.wkb);
     }
+    set.wkb.resize(set.wkb_offset.back());
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, kept.size(), 4096), [&](const tbb::blocked_range<std::size_t>& r) {
+        for (std::size_t k = r.begin(); k != r.end(); ++k) {
+            const std::size_t i = kept[k];
+            auto& src_bytes = prepared[i].wkb.empty() ? raw[i].wkb : prepared[i].wkb;
+            std::copy(src_bytes.begin(), src_bytes.end(), set.wkb.begin() + static_cast<std::ptrdiff_t>(set.wkb_offset[k]));
+            std::vector<unsigned char>().swap(raw[i].wkb);
+            std::vector<unsigned char>().swap(prepared[i].wkb);
+        }
+    });
     set.report.used = set.fid.size();
     if (set.report.repaired)
         set.report.warnings.push_back(fmt::format("{} invalid parcel(s) were repaired (area change {:.3f} m²)", set.report.repaired,
