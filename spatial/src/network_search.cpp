@@ -253,11 +253,11 @@ void multi_source_search(const RoadGraph& g, std::span<const Source> sources, do
     const std::uint32_t* offsets = g.arc_offsets();
     while (!heap.empty()) {
         const auto [d, v] = heap.pop();
-        // The next node to settle is known now: start fetching its row of the CSR while this one is
+        // The next node to settle is known now: start fetching its arcs and state while this one is
         // relaxed (on large graphs every pop is a cache miss otherwise).
         if (!heap.empty()) {
             const std::uint32_t next = heap.top_node();
-            __builtin_prefetch(offsets + next);
+            __builtin_prefetch(arcs + offsets[next]);  // its offset loads while this node is relaxed
             __builtin_prefetch(state + next);
         }
         if (d > state[v].dist) continue;  // stale entry
