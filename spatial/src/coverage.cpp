@@ -109,7 +109,8 @@ bool small_island(const RoadGraph& g, std::uint32_t component, std::size_t islan
 // island. With largest_component_only they were snapped elsewhere or not at all; without it they
 // sit on the island, cut off from the rest.
 void report_islands(const RoadGraph& g, const EdgeIndex& used, const FacilitySet& facilities, const Demand& demand,
-                    const std::vector<EdgePosition>& demand_pos, const CoverageOptions& options, double access_max,
+                    const std::vector<EdgePosition>& demand_pos, const std::vector<std::uint8_t>& snapped,
+                    const CoverageOptions& options, double access_max,
                     CoverageStats& st) {
     for (std::uint32_t c = 1; c < g.component_count(); ++c)
         if (small_island(g, c, options.island_nodes)) ++st.island_components;
@@ -138,7 +139,7 @@ void report_islands(const RoadGraph& g, const EdgeIndex& used, const FacilitySet
     std::vector<std::uint8_t> flag(demand.cells.size(), 0);
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, demand.cells.size(), 2048), [&](const auto& r) {
         for (std::size_t i = r.begin(); i < r.end(); ++i)
-            flag[i] = all_edges ? (demand_pos[i].valid() && small_island(g, g.edge_component(demand_pos[i].edge), options.island_nodes))
+            flag[i] = all_edges ? (snapped[i] && small_island(g, g.edge_component(demand_pos[i].edge), options.island_nodes))
                                 : on_island(index.nearest(demand.cells[i].p, access_max));
     });
     for (std::size_t i = 0; i < flag.size(); ++i)
@@ -197,8 +198,32 @@ std::vector<Source> facility_sources(const RoadGraph& graph, const EdgeIndex& in
     return sources;
 }
 
+DemandSnap::DemandSnap(const RoadGraph& graph, bool largest)
+    : largest_component_only(largest),
+      index(graph, 0, [&graph, largest](std::uint32_t e) { return !largest || graph.edge_component(e) == 0; }) {}
+
+std::shared_ptr<const DemandSnap> snap_demand(const RoadGraph& graph, const Demand& demand, bool largest_component_only,
+                                              double access_cap) {
+    const auto t0 = Clock::now();
+    auto snap = std::make_shared<DemandSnap>(graph, largest_component_only);
+    snap->access_cap = access_cap;
+    snap->positions.resize(demand.cells.size());
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, demand.cells.size(), 2048), [&](const auto& r) {
+        for (std::size_t i = r.begin(); i < r.end(); ++i)
+            if (auto p = snap->index.nearest(demand.cells[i].p, access_cap)) snap->positions[i] = *p;
+    });
+    snap->seconds = seconds_since(t0);
+    return snap;
+}
+
+double demand_access_max(const RoadGraph& graph, const FacilitySet& facilities, const CoverageOptions& options) {
+    // Default: as far as the reach can carry an access leg (the reach in metres for lengths).
+    return options.demand_access_max >= 0 ? options.demand_access_max : std::max(max_reach_of(facilities) / graph.min_cost_rate(), 1.0);
+}
+
 CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& demand, std::size_t zone_count,
-                                const RoadGraph* graph, const CoverageOptions& options, const Progress& progress) {
+                                const RoadGraph* graph, const CoverageOptions& options, const Progress& progress,
+                                const DemandSnap* shared_snap) {
     CoverageResult result;
     auto& st = result.stats;
     st.facilities = facilities.items.size();
@@ -229,20 +254,25 @@ CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& dem
         if (!graph) throw InternalError("network coverage without a graph");
         progress.report(0.05, "snapping");
         auto t0 = Clock::now();
-        const bool largest = options.largest_component_only;
-        EdgeIndex index(*graph, 0, [&](std::uint32_t e) { return !largest || graph->edge_component(e) == 0; });
+        const double access_max = demand_access_max(*graph, facilities, options);
+        std::shared_ptr<const DemandSnap> own_snap;
+        const DemandSnap* snap = shared_snap;
+        if (!snap || snap->largest_component_only != options.largest_component_only || snap->access_cap < access_max ||
+            snap->positions.size() != n) {
+            own_snap = snap_demand(*graph, demand, options.largest_component_only, access_max);
+            snap = own_snap.get();
+        }
+        const EdgeIndex& index = snap->index;
         const auto sources = facility_sources(*graph, index, facilities, options, max_reach, st);
-        // Default: as far as the reach can carry an access leg (the reach in metres for lengths).
-        const double access_max = options.demand_access_max >= 0 ? options.demand_access_max
-                                                                 : std::max(max_reach / graph->min_cost_rate(), 1.0);
-        std::vector<EdgePosition> pos(n);
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 2048), [&](const auto& r) {
-            for (std::size_t i = r.begin(); i < r.end(); ++i)
-                if (auto p = index.nearest(demand.cells[i].p, access_max)) pos[i] = *p;
-        });
-        for (std::size_t i = 0; i < n; ++i)
-            if (!pos[i].valid()) ++st.demand_unsnapped, st.demand_unsnapped_weight += demand.cells[i].weight;
-        report_islands(*graph, index, facilities, demand, pos, options, access_max, st);
+        // A shared snap may reach farther than this coverage allows: those cells count as unsnapped here.
+        const std::vector<EdgePosition>& pos = snap->positions;
+        const bool filter = snap->access_cap > access_max;
+        std::vector<std::uint8_t> snapped(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            snapped[i] = pos[i].valid() && (!filter || pos[i].access < access_max);
+            if (!snapped[i]) ++st.demand_unsnapped, st.demand_unsnapped_weight += demand.cells[i].weight;
+        }
+        report_islands(*graph, index, facilities, demand, pos, snapped, options, access_max, st);
         st.snap_seconds = seconds_since(t0);
 
         progress.report(0.4, "network search");
@@ -255,7 +285,7 @@ CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& dem
         t0 = Clock::now();
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 4096), [&](const auto& r) {
             for (std::size_t i = r.begin(); i < r.end(); ++i) {
-                if (!pos[i].valid()) continue;
+                if (!snapped[i]) continue;
                 const NetDistance nd = distance_to(*graph, ws, pos[i]);
                 if (nd.label == kNoLabel) continue;
                 eff[i] = nd.distance + (options.count_access ? pos[i].access * graph->cost_rate(pos[i].edge) : 0.0);
@@ -269,14 +299,14 @@ CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& dem
             t0 = Clock::now();
             // Demand grouped by edge, and sources grouped by facility (they are built in facility order).
             std::vector<std::uint32_t> by_edge_begin(graph->edge_count() + 1, 0);
-            for (const auto& p : pos)
-                if (p.valid()) ++by_edge_begin[p.edge + 1];
+            for (std::size_t i = 0; i < n; ++i)
+                if (snapped[i]) ++by_edge_begin[pos[i].edge + 1];
             for (std::size_t e = 0; e < graph->edge_count(); ++e) by_edge_begin[e + 1] += by_edge_begin[e];
             std::vector<std::uint32_t> by_edge(by_edge_begin.back());
             {
                 std::vector<std::uint32_t> fill(by_edge_begin.begin(), by_edge_begin.end() - 1);
                 for (std::uint32_t i = 0; i < n; ++i)
-                    if (pos[i].valid()) by_edge[fill[pos[i].edge]++] = i;
+                    if (snapped[i]) by_edge[fill[pos[i].edge]++] = i;
             }
             std::vector<std::size_t> src_begin(facilities.items.size() + 1, 0);
             for (const auto& s : sources) ++src_begin[s.label + 1];

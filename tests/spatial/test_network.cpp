@@ -364,3 +364,42 @@ TEST(RoadDensity, ClipsToZonesAndCountsIntersections) {
     EXPECT_NEAR(r.zones[1].density(), 1.5, 1e-9);
     EXPECT_EQ(r.zones[1].intersections, 1u);
 }
+
+// A run snaps its demand once (up to a generous cap) and shares it: every coverage must then give
+// what its own snap, limited to its own access distance, would give.
+TEST(Coverage, ASharedDemandSnapWithALargerCapGivesTheSameResult) {
+    std::string text;
+    for (int i = 0; i <= 10; ++i) {
+        text += "residential: 0 " + std::to_string(i * 100) + ", 1000 " + std::to_string(i * 100) + "\n";
+        text += "residential: " + std::to_string(i * 100) + " 0, " + std::to_string(i * 100) + " 1000\n";
+    }
+    GraphBuildOptions split;
+    split.split_crossings = true;
+    const auto g = build_road_graph(parse_network(text), split);
+    ZonePolygons zones;
+    zones.ids = {"a"};
+    zones.polygons = {square(0, 0, 1000, 1000)};
+    zones.crs = Crs::from_epsg(32632);
+    const auto d = zone_area_demand(zones, 10);
+    FacilitySet f;
+    for (int k = 0; k < 3; ++k) f.items.push_back(point_facility(150.0 + 300 * k, 220.0 + 250 * k, 300, k));
+    CoverageOptions opt;
+    opt.network = true;
+    opt.catchments = true;
+    opt.demand_access_max = 30;  // block centres lie 50 m from the streets: they stay unsnapped
+    const auto own = compute_coverage(f, d, 1, &g, opt);
+    const auto snap = snap_demand(g, d, opt.largest_component_only, 2000);
+    const auto shared = compute_coverage(f, d, 1, &g, opt, {}, snap.get());
+    EXPECT_GT(own.stats.demand_unsnapped, 0u);
+    EXPECT_EQ(own.stats.demand_unsnapped, shared.stats.demand_unsnapped);
+    EXPECT_EQ(own.stats.demand_unsnapped_weight, shared.stats.demand_unsnapped_weight);
+    EXPECT_EQ(own.zones[0].covered, shared.zones[0].covered);
+    EXPECT_GT(own.zones[0].covered, 0);
+    for (std::size_t k = 0; k < own.catchments.size(); ++k) {
+        EXPECT_EQ(own.catchments[k].demand_within_reach, shared.catchments[k].demand_within_reach);
+        EXPECT_EQ(own.catchments[k].demand_nearest, shared.catchments[k].demand_nearest);
+    }
+    // Every snapped cell of the shared snap is used when the coverage allows that far.
+    opt.demand_access_max = 2000;
+    EXPECT_EQ(compute_coverage(f, d, 1, &g, opt, {}, snap.get()).stats.demand_unsnapped, 0u);
+}

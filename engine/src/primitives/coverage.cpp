@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <map>
 
 #include <citycheck/core/error.hpp>
@@ -18,6 +19,8 @@ namespace citycheck::engine {
 
 namespace {
 constexpr double DEMAND_CELL_M = 10;  // demand grid; exact coverage fractions at zone/polygon edges
+// Demand snapped once within this access distance (m) serves every walking life-circle reach (≤ 15 min).
+constexpr double SHARED_SNAP_CAP_M = 2000;
 constexpr double SERVICE_AREA_SIMPLIFY_CELLS = 0.5;  // service-area simplification, in demand cells
 
 double default_speed_m_per_min(const std::string& mode) {
@@ -106,20 +109,36 @@ class Coverage : public Primitive {
         if (facilities.below_smallest_tier > 0)
             out.warnings.push_back(std::to_string(facilities.below_smallest_tier) + " facility polygons are smaller than the smallest tier and were dropped");
 
+        // Demand and its network snap are built once per run and shared by every indicator over the
+        // same zones and demand (the life-circle family), keyed by what they depend on.
         const std::string demand_kind = p.value("demand", std::string("zone_area"));
-        spatial::Demand demand;
+        const std::string within = p.value("within", std::string());
+        std::string demand_key;
+        std::shared_ptr<const spatial::Demand> demand_ptr;
         if (demand_kind == "zone_area") {
-            demand = spatial::zone_area_demand(*zones, DEMAND_CELL_M, raster::exact_cell_discretiser());
+            demand_key = "demand:zone_area:" + within;
+            demand_ptr = ctx.cache.get_or_build<spatial::Demand>(demand_key, [&] {
+                return std::make_shared<const spatial::Demand>(spatial::zone_area_demand(*zones, DEMAND_CELL_M, raster::exact_cell_discretiser()));
+            });
         } else {
             const auto& dds = ctx.dataset_param(spec, "demand_dataset");
-            if (demand_kind == "polygons")
-                demand = spatial::polygon_demand(*zones, dds.path.string(), combined_where(dds.where, p.value("demand_where", std::string())),
-                                                 DEMAND_CELL_M, "", raster::exact_cell_discretiser());
-            else if (is_raster_dataset(dds.path.string()))
-                demand = spatial::raster_demand(*zones, dds.path.string());
-            else
-                demand = population_demand(spec, dds, *zones);
+            const std::string demand_where = combined_where(dds.where, p.value("demand_where", std::string()));
+            if (demand_kind == "polygons") {
+                demand_key = "demand:polygons:" + within + ":" + dds.path.string() + ":" + demand_where;
+                demand_ptr = ctx.cache.get_or_build<spatial::Demand>(demand_key, [&] {
+                    return std::make_shared<const spatial::Demand>(
+                        spatial::polygon_demand(*zones, dds.path.string(), demand_where, DEMAND_CELL_M, "", raster::exact_cell_discretiser()));
+                });
+            } else if (is_raster_dataset(dds.path.string())) {
+                demand_key = "demand:raster:" + within + ":" + dds.path.string();
+                demand_ptr = ctx.cache.get_or_build<spatial::Demand>(demand_key, [&] {
+                    return std::make_shared<const spatial::Demand>(spatial::raster_demand(*zones, dds.path.string()));
+                });
+            } else {
+                demand_ptr = std::make_shared<const spatial::Demand>(population_demand(spec, dds, *zones));  // per indicator
+            }
         }
+        const spatial::Demand& demand = *demand_ptr;
 
         std::shared_ptr<const RoadNetwork> roads;
         std::shared_ptr<const spatial::RoadGraph> timed;
@@ -138,7 +157,18 @@ class Coverage : public Primitive {
             options.network = true;
             options.island_nodes = static_cast<std::size_t>(p.value("island_nodes", 20));
         }
-        const auto result = spatial::compute_coverage(facilities, demand, zones->ids.size(), graph, options, ctx.progress);
+        std::shared_ptr<const spatial::DemandSnap> snap;
+        if (network && !demand_key.empty()) {
+            // One snap serves every reach up to its cap; a longer reach gets its own.
+            const double cap = std::max(SHARED_SNAP_CAP_M, spatial::demand_access_max(*graph, facilities, options));
+            char graph_id[32];
+            std::snprintf(graph_id, sizeof graph_id, "%p", static_cast<const void*>(graph));
+            snap = ctx.cache.get_or_build<spatial::DemandSnap>(
+                "demand-snap:" + std::string(graph_id) + ":" + demand_key + ":" + std::to_string(options.largest_component_only) + ":" +
+                    std::to_string(cap),
+                [&] { return spatial::snap_demand(*graph, demand, options.largest_component_only, cap); });
+        }
+        const auto result = spatial::compute_coverage(facilities, demand, zones->ids.size(), graph, options, ctx.progress, snap.get());
         out.numerator.resize(result.zones.size());
         out.denominator.resize(result.zones.size());
         for (std::size_t i = 0; i < result.zones.size(); ++i) {

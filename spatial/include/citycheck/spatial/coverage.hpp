@@ -3,6 +3,7 @@
 // within reach of the nearest facility, by Euclidean distance or network distance on a RoadGraph.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -178,8 +179,30 @@ struct CoverageResult {
 // which is ≤ max_reach exactly when some facility reaches the cell. On a graph whose costs are travel
 // times (RoadGraph::set_costs_by_edge), reaches are in that unit (minutes) and the access legs are
 // travelled at the speed of the edge they join (their length × its cost_rate).
+// Demand cells placed on the network: each cell's nearest usable edge within `access_cap` metres
+// (farther cells stay unsnapped). It depends only on the graph, the demand and the edge filter, so
+// one snap serves every coverage over them (a run's life-circle indicators share one). Holds a
+// reference to the graph: keep the graph alive as long as the snap.
+struct DemandSnap {
+    DemandSnap(const RoadGraph& graph, bool largest_component_only);
+    bool largest_component_only;
+    double access_cap = 0;
+    EdgeIndex index;  // over the usable edges
+    std::vector<EdgePosition> positions;
+    double seconds = 0;
+};
+std::shared_ptr<const DemandSnap> snap_demand(const RoadGraph& graph, const Demand& demand, bool largest_component_only,
+                                              double access_cap);
+
+// How far (m) a demand cell may lie from the network and still be served: the reach carried as an
+// access leg (options.demand_access_max when set).
+double demand_access_max(const RoadGraph& graph, const FacilitySet& facilities, const CoverageOptions& options);
+
+// `snap` (optional): a DemandSnap of this graph and demand, used when its edge filter matches and
+// its cap covers the access distance needed; otherwise the demand is snapped here.
 CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& demand, std::size_t zone_count,
-                                const RoadGraph* graph, const CoverageOptions& options, const Progress& progress = {});
+                                const RoadGraph* graph, const CoverageOptions& options, const Progress& progress = {},
+                                const DemandSnap* snap = nullptr);
 
 // Network sources for the facilities (one facility may have many entrances; all carry its index).
 std::vector<Source> facility_sources(const RoadGraph& graph, const EdgeIndex& index, const FacilitySet& facilities,
