@@ -150,6 +150,12 @@ TEST_P(ReportStoreCli, StoreAloneGivesTheSameIndicatorTableAsTheRunFolder) {
         EXPECT_GT(html->find("\"/>", p) - p, 200u) << "the service-area path has geometry";
         EXPECT_GE(count(*html, "<circle cx="), 8u) << "the 8 shops are drawn";
     }
+    // --png-dir exports the service-area map too (as SVG always; as PNG where Chromium is installed).
+    r = ct::run_citycheck("-q report --store " + q(m_store) + " --city " + q(city) + " --year 2025 -o " + q(m_tmp / "maps.html") +
+                          " --png-dir " + q(m_tmp / "maps"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto sa_svg = ct::read_file(m_tmp / "maps" / "service_areas_shop_coverage.svg");
+    EXPECT_NE(sa_svg.find("class=\"service-area\""), std::string::npos) << "the exported service-area map";
     // Default year is the latest; the year is checked against the folder.
     r = ct::run_citycheck("-q report --store " + q(m_store) + " --city " + q(city) + " -o " + q(m_tmp / "latest.html"));
     ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -166,6 +166,22 @@ MapExport export_maps(const ReportData& data, const ReportOptions& options, cons
             maps.push_back(std::move(m));
         }
     }
+    // The service-area map of every coverage indicator that has service areas (as in the HTML report).
+    if (const auto level = service_area_level(data)) {
+        const auto zones = project_level(data, *level);
+        for (const auto& info : data.indicators) {
+            const auto* areas = info.failed ? nullptr : find_service_areas(data, info.id);
+            if (!areas) continue;
+            const std::string stem = "service_areas_" + info.id;
+            MapFile m;
+            m.svg = service_area_map_svg(data, *level, *areas, zones, options);
+            std::tie(m.width, m.height) = svg_size(m.svg);
+            write_text(dir / (stem + ".svg"), m.svg);
+            result.svg_files.push_back(dir / (stem + ".svg"));
+            m.png = dir / (stem + ".png");
+            maps.push_back(std::move(m));
+        }
+    }
     if (!png || maps.empty()) return result;
     const auto chromium = find_chromium();
     if (!chromium) {
