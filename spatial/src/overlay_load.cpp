@@ -106,12 +106,14 @@ Crs working_crs_for(const Crs& source, OGRLayer& layer) {
     return metric_crs_for(x, y);
 }
 
-// One raw feature read from OGR, before the parallel preparation.
+// One raw feature read from OGR, before the parallel preparation. Its WKB lies in its chunk's
+// byte buffer (one buffer per chunk, not one allocation per feature).
 struct RawFeature {
     std::int64_t fid = 0;
     std::uint32_t code = 0;
+    std::uint32_t chunk = 0;
     double field_area = 0;
-    std::vector<unsigned char> wkb;
+    std::size_t wkb_begin = 0, wkb_size = 0;
 };
 
 struct Prepared {
@@ -182,16 +184,17 @@ Prepared prepare_geometry(Worker& w, std::span<const unsigned char> raw, bool ne
     return p;
 }
 
-// Reads one OGR geometry as 2D linear WKB; nullopt (with a count) when it is null, empty or not areal.
-std::optional<std::vector<unsigned char>> read_geometry(OGRFeature& f, InputReport& report) {
+// Appends one OGR geometry as 2D linear WKB to bytes; false (with a count) when it is null, empty
+// or not areal.
+bool read_geometry(OGRFeature& f, InputReport& report, std::vector<unsigned char>& bytes) {
     OGRGeometry* g = f.GetGeometryRef();
     if (!g) {
         ++report.null_geometry;
-        return std::nullopt;
+        return false;
     }
     if (g->IsEmpty()) {
         ++report.empty_geometry;
-        return std::nullopt;
+        return false;
     }
     std::unique_ptr<OGRGeometry> linear;
     if (g->hasCurveGeometry()) {
@@ -201,17 +204,19 @@ std::optional<std::vector<unsigned char>> read_geometry(OGRFeature& f, InputRepo
     const auto type = wkbFlatten(g->getGeometryType());
     if (type != wkbPolygon && type != wkbMultiPolygon && type != wkbGeometryCollection) {
         ++report.non_polygonal;
-        return std::nullopt;
+        return false;
     }
     g->flattenTo2D();
-    std::vector<unsigned char> wkb(g->WkbSize());
-    g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
-    return wkb;
+    const std::size_t at = bytes.size();
+    bytes.resize(at + g->WkbSize());
+    g->exportToWkb(wkbNDR, bytes.data() + at, wkbVariantIso);
+    return true;
 }
 
 // Features of one read, with codes numbered in order of first appearance within it.
 struct RawChunk {
     std::vector<RawFeature> features;
+    std::vector<unsigned char> bytes;  // the features' WKB, back to back
     std::vector<std::string> codes;
     InputReport report;  // counts only
 };
@@ -229,9 +234,11 @@ struct ChunkReader {
         GdalErrorScope errors;
         for (auto& f : layer) {
             ++c.report.read;
-            auto wkb = read_geometry(*f, c.report);
-            if (!wkb) continue;
+            const std::size_t at = c.bytes.size();
+            if (!read_geometry(*f, c.report, c.bytes)) continue;
             RawFeature r;
+            r.wkb_begin = at;
+            r.wkb_size = c.bytes.size() - at;
             r.fid = f->GetFID();
             std::string code;
             if (f->IsFieldSetAndNotNull(code_idx)) {
@@ -247,8 +254,7 @@ struct ChunkReader {
                 if (f->IsFieldSetAndNotNull(area_idx)) r.field_area = f->GetFieldAsDouble(area_idx);
                 else ++c.report.null_area_field;
             }
-            r.wkb = std::move(*wkb);
-            c.features.push_back(std::move(r));
+            c.features.push_back(r);
             if (c.features.size() % 65536 == 0 && expected > 0)
                 progress.report(0.4 * static_cast<double>(c.features.size()) / static_cast<double>(expected), "reading parcels");
         }
@@ -302,9 +308,10 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
     //    anything else serially (OGR handles are single-threaded). Chunks merge in FID order.
     progress.report(0.0, "reading parcels");
     std::vector<RawFeature> raw;
+    std::vector<RawChunk> chunks;  // hold the WKB bytes until the parcels are packed
     {
         const auto ranges = fid_ranges(*ds, layer, 4 * static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()));
-        std::vector<RawChunk> chunks(std::max<std::size_t>(ranges.size(), 1));
+        chunks.resize(std::max<std::size_t>(ranges.size(), 1));
         const ChunkReader reader{src, code_idx, area_idx};
         if (ranges.empty()) {
             chunks[0] = reader.read(layer, progress, layer.GetFeatureCount(FALSE));
@@ -321,7 +328,8 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
         std::size_t total = 0;
         for (const auto& c : chunks) total += c.features.size();
         raw.reserve(total);
-        for (auto& c : chunks) {
+        for (std::uint32_t ci = 0; ci < chunks.size(); ++ci) {
+            auto& c = chunks[ci];
             set.report.read += c.report.read;
             set.report.null_geometry += c.report.null_geometry;
             set.report.empty_geometry += c.report.empty_geometry;
@@ -336,11 +344,15 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
             }
             for (auto& f : c.features) {
                 f.code = global[f.code];
-                raw.push_back(std::move(f));
+                f.chunk = ci;
+                raw.push_back(f);
             }
             std::vector<RawFeature>().swap(c.features);
         }
     }
+    const auto raw_wkb = [&](std::size_t i) {
+        return std::span<const unsigned char>(chunks[raw[i].chunk].bytes.data() + raw[i].wkb_begin, raw[i].wkb_size);
+    };
     if (set.report.null_geometry)
         set.report.warnings.push_back(fmt::format("{} parcel(s) without geometry were skipped", set.report.null_geometry));
     if (set.report.empty_geometry)
@@ -362,7 +374,7 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
             Worker& w = workers.local();
             for (std::size_t i = r.begin(); i != r.end(); ++i) {
                 try {
-                    prepared[i] = prepare_geometry(w, raw[i].wkb, geodesic);
+                    prepared[i] = prepare_geometry(w, raw_wkb(i), geodesic);
                 } catch (const Error& e) {
                     throw InputError(e.message(), ErrorContext{src.path, set.layer, {}, std::to_string(raw[i].fid)});
                 }
@@ -393,7 +405,7 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
                 set.report.repaired_examples.push_back(fmt::format("fid {}: {}", raw[i].fid, p.repair_reason));
         }
         kept.push_back(i);
-        set.wkb_offset.push_back(set.wkb_offset.back() + (p.wkb.empty() ? raw[i].wkb.size() : p.wkb.size()));
+        set.wkb_offset.push_back(set.wkb_offset.back() + (p.wkb.empty() ? raw[i].wkb_size : p.wkb.size()));
         set.fid.push_back(raw[i].fid);
         set.code_of.push_back(raw[i].code);
         set.planar_area.push_back(p.planar);
@@ -405,12 +417,13 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, kept.size(), 4096), [&](const tbb::blocked_range<std::size_t>& r) {
         for (std::size_t k = r.begin(); k != r.end(); ++k) {
             const std::size_t i = kept[k];
-            auto& src_bytes = prepared[i].wkb.empty() ? raw[i].wkb : prepared[i].wkb;
+            const std::span<const unsigned char> src_bytes =
+                prepared[i].wkb.empty() ? raw_wkb(i) : std::span<const unsigned char>(prepared[i].wkb);
             std::copy(src_bytes.begin(), src_bytes.end(), set.wkb.begin() + static_cast<std::ptrdiff_t>(set.wkb_offset[k]));
-            std::vector<unsigned char>().swap(raw[i].wkb);
             std::vector<unsigned char>().swap(prepared[i].wkb);
         }
     });
+    std::vector<RawChunk>().swap(chunks);
     set.report.used = set.fid.size();
     if (set.report.repaired)
         set.report.warnings.push_back(fmt::format("{} invalid parcel(s) were repaired (area change {:.3f} m²)", set.report.repaired,
