@@ -265,10 +265,12 @@ void multi_source_search(const RoadGraph& g, std::span<const Source> sources, do
         const std::uint32_t label = state[v].label;
         const std::uint32_t a0 = g.arcs_begin(v), a1 = g.arcs_end(v);
         relaxed += a1 - a0;
+        for (std::uint32_t a = a0; a < a1; ++a) __builtin_prefetch(state + arcs[a].target);
         for (std::uint32_t a = a0; a < a1; ++a) {
             const double nd = d + arcs[a].cost;
             const std::uint32_t t = arcs[a].target;
-            if (nd < state[t].dist && nd <= cutoff) {
+            // Ties go to the smaller label, so labels never depend on the order nodes are settled in.
+            if ((nd < state[t].dist || (nd == state[t].dist && label < state[t].label)) && nd <= cutoff) {
                 if (state[t].dist == kUnreached) ws.m_touched.push_back(t);
                 state[t] = {nd, label};
                 heap.push(nd, t);
