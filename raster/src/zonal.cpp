@@ -51,6 +51,21 @@ struct Partial {
     std::vector<ZoneAccumulator> acc;  // per source
 };
 
+// One row of a zone's coverage inside a read window: its cell area, the fractions, and the offset
+// of its first cell in the window's blocks.
+struct CoverageRow {
+    double cell_area;
+    const double* fractions;
+    std::size_t base;
+};
+
+CoverageRow coverage_row(const Coverage& cov, const Window& win, const std::vector<double>& areas, int r) {
+    const auto& cw = cov.window;
+    const int row = cw.row_off + r;
+    return {areas[static_cast<std::size_t>(row)], cov.fractions.data() + static_cast<std::size_t>(r) * cw.cols,
+            static_cast<std::size_t>(row - win.row_off) * win.cols + static_cast<std::size_t>(cw.col_off - win.col_off)};
+}
+
 // The weighted moments of one zone over one window, in a tight loop of locals. Sums are shifted by
 // the first valid value: a stable variance without a division per cell.
 struct Moments {
@@ -63,10 +78,7 @@ Moments moments(const Coverage& cov, const Window& win, const Block& values, con
     bool first = true;
     const auto& cw = cov.window;
     for (int r = 0; r < cw.rows; ++r) {
-        const int row = cw.row_off + r;
-        const double a = areas[static_cast<std::size_t>(row)];
-        const std::size_t base = static_cast<std::size_t>(row - win.row_off) * win.cols + (cw.col_off - win.col_off);
-        const double* f = cov.fractions.data() + static_cast<std::size_t>(r) * cw.cols;
+        const auto [a, f, base] = coverage_row(cov, win, areas, r);
         const double* vals = values.values.data() + base;
         const std::uint8_t* ok = values.valid.data() + base;
         double cover = 0, weight = 0, sum = 0, d1 = 0, d2 = 0, lo = m.min, hi = m.max;
@@ -118,10 +130,7 @@ bool accumulate_source(ZoneAccumulator& acc, const Coverage& cov, const Window& 
     if (m.weight > 0 && (!conds.empty() || need_hist || weights)) {  // the per-cell extras, in a second pass
         const auto& cw = cov.window;
         for (int r = 0; r < cw.rows; ++r) {
-            const int row = cw.row_off + r;
-            const double a = areas[static_cast<std::size_t>(row)];
-            const std::size_t base = static_cast<std::size_t>(row - win.row_off) * win.cols + (cw.col_off - win.col_off);
-            const double* f = cov.fractions.data() + static_cast<std::size_t>(r) * cw.cols;
+            const auto [a, f, base] = coverage_row(cov, win, areas, r);
             for (int c = 0; c < cw.cols; ++c) {
                 const double w = f[c];
                 const std::size_t i = base + static_cast<std::size_t>(c);
