@@ -62,6 +62,15 @@ bool is_raster_dataset(const std::string& path) {
     return ds && ds->GetRasterCount() > 0;
 }
 
+PopulationSource population_source_of(const DatasetSource& ds) {
+    PopulationSource src;
+    src.path = ds.path.string();
+    src.layer = ds.layer;
+    src.where = ds.where;
+    src.encoding = ds.encoding;
+    return src;
+}
+
 PopulationSourceGrid population_grid_from_source(const PopulationSource& src, const spatial::Crs& crs,
                                                  const spatial::Box& extent, double cell_m) {
     if (!crs.is_projected()) throw UsageError("the population grid needs a projected (metric) CRS: " + crs.name());

@@ -204,7 +204,6 @@ DemandSnap::DemandSnap(const RoadGraph& graph, bool largest)
 
 std::shared_ptr<const DemandSnap> snap_demand(const RoadGraph& graph, const Demand& demand, bool largest_component_only,
                                               double access_cap) {
-    const auto t0 = Clock::now();
     auto snap = std::make_shared<DemandSnap>(graph, largest_component_only);
     snap->access_cap = access_cap;
     snap->positions.resize(demand.cells.size());
@@ -212,7 +211,6 @@ std::shared_ptr<const DemandSnap> snap_demand(const RoadGraph& graph, const Dema
         for (std::size_t i = r.begin(); i < r.end(); ++i)
             if (auto p = snap->index.nearest(demand.cells[i].p, access_cap)) snap->positions[i] = *p;
     });
-    snap->seconds = seconds_since(t0);
     return snap;
 }
 

@@ -263,7 +263,7 @@ void multi_source_search(const RoadGraph& g, std::span<const Source> sources, do
         }
         if (d > state[v].dist) continue;  // stale entry
         const std::uint32_t label = state[v].label;
-        const std::uint32_t a0 = g.arcs_begin(v), a1 = g.arcs_end(v);
+        const std::uint32_t a0 = offsets[v], a1 = offsets[v + 1];
         relaxed += a1 - a0;
         for (std::uint32_t a = a0; a < a1; ++a) __builtin_prefetch(state + arcs[a].target);
         for (std::uint32_t a = a0; a < a1; ++a) {

@@ -79,10 +79,6 @@ class ZoneBoundary {
     std::vector<std::uint32_t> m_cell_start, m_cell_segments;  // CSR: cell → segments
 };
 
-}  // namespace citycheck::spatial::detail
-
-namespace citycheck::spatial::detail {
-
 // A polygon that is clearly valid without asking GEOS: one ring, at most QUICK_RING_MAX_POINTS
 // points, no repeated points, no two edges meeting except neighbours at their shared vertex, and
 // no vertex within a relative 1e-9 of another edge's line near it. Anything else (holes, parts,

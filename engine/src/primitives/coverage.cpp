@@ -34,11 +34,7 @@ double default_speed_m_per_min(const std::string& mode) {
 spatial::Demand population_demand(const IndicatorSpec& spec, const DatasetSource& ds,
                                   const spatial::ZonePolygons& zones) {
     const auto& p = spec.params;
-    PopulationSource src;
-    src.path = ds.path.string();
-    src.layer = ds.layer;
-    src.where = ds.where;
-    src.encoding = ds.encoding;
+    PopulationSource src = population_source_of(ds);
     src.count_field = p.value("demand_count_field", std::string());
     src.coords = spatial::parse_coord_system(p.value("demand_coords", std::string("wgs84")));
     const auto built = population_grid_from_source(src, zones.crs, zones.extent(), p.value("demand_cell_m", 100.0));

@@ -50,11 +50,7 @@ std::shared_ptr<const DensityGrid> shared_population_grid(const RunContext& ctx,
     const auto& p = spec.params;
     const std::string dataset = p.at("population").get<std::string>();
     const auto& ds = ctx.dataset(dataset);
-    PopulationSource src;
-    src.path = ds.path.string();
-    src.layer = ds.layer;
-    src.where = ds.where;
-    src.encoding = ds.encoding;
+    PopulationSource src = population_source_of(ds);
     src.count_field = p.value("count_field", std::string());
     src.coords = spatial::parse_coord_system(p.value("coords", std::string("wgs84")));
     const std::string residential = p.value("residential", std::string());

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <citycheck/engine/config.hpp>
 #include <citycheck/raster/population.hpp>
 #include <citycheck/spatial/chinese_coords.hpp>
 #include <citycheck/spatial/crs.hpp>
@@ -22,6 +23,10 @@ struct PopulationSource {
     // Empty: areal weighting.
     std::vector<std::vector<unsigned char>> residential;
 };
+
+// The dataset part of a source (path, layer, filter, encoding); the caller adds the fields and
+// coordinates its own parameters name.
+PopulationSource population_source_of(const DatasetSource& ds);
 
 struct PopulationSourceGrid {
     raster::PopulationGrid grid;

@@ -189,7 +189,6 @@ struct DemandSnap {
     double access_cap = 0;
     EdgeIndex index;  // over the usable edges
     std::vector<EdgePosition> positions;
-    double seconds = 0;
 };
 std::shared_ptr<const DemandSnap> snap_demand(const RoadGraph& graph, const Demand& demand, bool largest_component_only,
                                               double access_cap);
