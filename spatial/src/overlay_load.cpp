@@ -272,7 +272,9 @@ std::vector<std::pair<std::int64_t, std::int64_t>> fid_ranges(GDALDataset& ds, O
     std::vector<std::pair<std::int64_t, std::int64_t>> out;
     if (parts <= 4 || !ds.GetDriver() || std::string(ds.GetDriver()->GetDescription()) != "GPKG") return out;
     if (*layer.GetFIDColumn() == 0 || layer.GetFeatureCount(TRUE) < MIN_PARALLEL_FEATURES) return out;
-    const std::string sql = fmt::format("SELECT MIN(\"{0}\"), MAX(\"{0}\") FROM \"{1}\"", layer.GetFIDColumn(), layer.GetName());
+    // Two subqueries: SQLite answers a lone MIN or MAX of the rowid from the b-tree, both at once by a scan.
+    const std::string sql =
+        fmt::format("SELECT (SELECT MIN(\"{0}\") FROM \"{1}\"), (SELECT MAX(\"{0}\") FROM \"{1}\")", layer.GetFIDColumn(), layer.GetName());
     OGRLayer* res = ds.ExecuteSQL(sql.c_str(), nullptr, nullptr);
     if (!res) return out;
     std::int64_t lo = 0, hi = -1;
