@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config
-  libgdal-dev gdal-bin libgeos-dev libproj-dev proj-bin proj-data libtbb-dev
+  libgdal-dev gdal-bin libgeos-dev libproj-dev proj-bin proj-data libtbb-dev libsqlite3-dev
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev ccache
   postgresql postgresql-15-postgis-3 python3

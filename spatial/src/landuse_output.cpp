@@ -198,7 +198,7 @@ nlohmann::json landuse_report(const ParcelSet& parcels, const OverlayZones& zone
     return {{"area_basis", r.basis_text},
             {"working_crs", parcels.crs.to_user_string()},
             {"source_crs", parcels.source_crs.to_user_string()},
-            {"parcels", {{"path", parcels.path}, {"layer", parcels.layer}, {"input", input(parcels.report)}}},
+            {"parcels", {{"path", parcels.path}, {"layer", parcels.layer}, {"reader", parcels.reader}, {"input", input(parcels.report)}}},
             {"zones", {{"count", zones.ids.size()}, {"input", input(zones.report)}}},
             {"scheme", {{"id", t.scheme->id()}, {"origin", t.scheme->origin()}}},
             {"unknown_codes", unknown},

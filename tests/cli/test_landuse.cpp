@@ -47,6 +47,14 @@ TEST(LanduseCliTest, WideCsvWithGroupsAndUnknownCodes) {
     EXPECT_EQ(rows[2].rfind("南区,planar EPSG:4547,10000.000000,5100.000000,100.000000,1.000000,5000.000000,50.000000", 0), 0u) << rows[2];
     EXPECT_NE(res.err.find("unknown code 'X1'"), std::string::npos) << res.err;
     EXPECT_NE(test::read_file(report).find("\"code\": \"X1\""), std::string::npos);
+    EXPECT_NE(test::read_file(report).find("\"reader\": \"gpkg-direct\""), std::string::npos);
+    // The OGR reader on demand, with the same table.
+    const auto out_ogr = (d.dir / "out-ogr.csv").string();
+    const auto ogr = test::run_command("CITYCHECK_GPKG_DIRECT=0 '" + test::citycheck_binary() + "' landuse " + d.base() + "-o " + out_ogr +
+                                       " --report " + report);
+    ASSERT_EQ(ogr.exit_code, 0) << ogr.err;
+    EXPECT_EQ(test::read_file(out_ogr), test::read_file(out));
+    EXPECT_NE(test::read_file(report).find("\"reader\": \"ogr\""), std::string::npos);
 }
 
 TEST(LanduseCliTest, LongFormatFieldAreaAndCzcsxmFilter) {

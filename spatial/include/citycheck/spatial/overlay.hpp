@@ -67,6 +67,9 @@ struct ParcelSource {
     std::string czcsxm_field = "CZCSXM";
     std::string crs;         // override the layer's CRS (EPSG:…, WKT, .prj path)
     std::string encoding;    // override the attribute encoding (Shapefile ENCODING open option)
+    // Read a GeoPackage table through SQLite without OGR features when that gives the same result
+    // (ParcelSet::reader says which reader ran). Also off when CITYCHECK_GPKG_DIRECT=0.
+    bool gpkg_direct = true;
 };
 
 struct ZoneSource {
@@ -83,6 +86,7 @@ struct ParcelSet {
     Crs crs;         // working CRS (projected, metres)
     Crs source_crs;  // as read (after overrides)
     std::string path, layer;
+    std::string reader;  // "gpkg-direct" (SQLite, no OGR features) or "ogr"
     AreaSpec area;
     std::vector<std::string> codes;       // distinct codes, trimmed, in order of first appearance
     std::vector<std::uint32_t> code_of;   // per parcel → index into codes
