@@ -1,6 +1,7 @@
 #include <citycheck/spatial/network_search.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include <citycheck/core/error.hpp>
@@ -179,21 +180,25 @@ void SearchWorkspace::prepare(std::size_t nodes) {
 namespace {
 
 // A 4-ary min-heap of (distance, node) with lazy deletion: shallower than a binary heap, and its
-// children share a cache line. Ordered by (distance, node), a total order, so the pop sequence
-// (and so every label) is the same as with any other correct heap.
+// children share a cache line. Keys are the distances' bit patterns (a non-negative double orders
+// like its bits as an unsigned integer), so the child choice is branch-free. Equal distances pop in
+// any order: labels do not depend on it, because a relaxation with an equal distance and a smaller
+// label re-settles the node (see multi_source_search).
 class QuadHeap {
   public:
-    using Item = std::pair<double, std::uint32_t>;
+    using Item = SearchWorkspace::HeapEntry;
     explicit QuadHeap(std::vector<Item>& items) : m_a(items) { m_a.clear(); }
+    static std::uint64_t key_of(double d) noexcept { return std::bit_cast<std::uint64_t>(d + 0.0); }  // -0 → +0
+    static double distance_of(std::uint64_t key) noexcept { return std::bit_cast<double>(key); }
     bool empty() const noexcept { return m_a.empty(); }
-    std::uint32_t top_node() const noexcept { return m_a.front().second; }
+    std::uint32_t top_node() const noexcept { return m_a.front().node; }
     void push(double d, std::uint32_t v) {
         std::size_t i = m_a.size();
-        m_a.emplace_back(d, v);
-        const Item x = m_a[i];
+        const Item x{key_of(d), v};
+        m_a.push_back(x);
         while (i > 0) {
             const std::size_t parent = (i - 1) / 4;
-            if (!less(x, m_a[parent])) break;
+            if (x.key >= m_a[parent].key) break;
             m_a[i] = m_a[parent];
             i = parent;
         }
@@ -210,10 +215,14 @@ class QuadHeap {
             const std::size_t c0 = 4 * i + 1;
             if (c0 >= n) break;
             std::size_t best = c0;
+            std::uint64_t best_key = m_a[c0].key;
             const std::size_t c_end = std::min(c0 + 4, n);
-            for (std::size_t c = c0 + 1; c < c_end; ++c)
-                if (less(m_a[c], m_a[best])) best = c;
-            if (!less(m_a[best], x)) break;
+            for (std::size_t c = c0 + 1; c < c_end; ++c) {
+                const bool lt = m_a[c].key < best_key;  // compiled to conditional moves
+                best = lt ? c : best;
+                best_key = lt ? m_a[c].key : best_key;
+            }
+            if (best_key >= x.key) break;
             m_a[i] = m_a[best];
             i = best;
         }
@@ -222,7 +231,6 @@ class QuadHeap {
     }
 
   private:
-    static bool less(const Item& a, const Item& b) noexcept { return a.first < b.first || (a.first == b.first && a.second < b.second); }
     std::vector<Item>& m_a;
 };
 
@@ -253,7 +261,9 @@ void multi_source_search(const RoadGraph& g, std::span<const Source> sources, do
     const RoadGraph::Arc* arcs = g.arcs();
     const std::uint32_t* offsets = g.arc_offsets();
     while (!heap.empty()) {
-        const auto [d, v] = heap.pop();
+        const auto top = heap.pop();
+        const double d = QuadHeap::distance_of(top.key);
+        const std::uint32_t v = top.node;
         // The next node to settle is known now: start fetching its arcs and state while this one is
         // relaxed (on large graphs every pop is a cache miss otherwise).
         if (!heap.empty()) {

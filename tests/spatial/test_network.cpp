@@ -176,6 +176,69 @@ TEST(RoadGraph, SameEdgeSourceAndDemand) {
     EXPECT_NEAR(distance_to(g, ws, *index.nearest({300, 0}, 10)).distance, 100, 1e-9);
 }
 
+// A lattice of 100 m streets has many equal distances: labels must still be the smallest label
+// among the nearest sources, whatever order the heap pops ties in. Reference: the fixed point of
+// relaxing every arc until nothing changes (Bellman–Ford), written independently of the search.
+TEST(RoadGraph, SearchMatchesABellmanFordReferenceWithTies) {
+    std::string text;
+    const int n = 12;
+    for (int i = 0; i < n; ++i) {
+        std::string row = "residential:", col = "residential:";
+        for (int j = 0; j < n; ++j) {
+            row += (j ? ", " : " ") + std::to_string(j * 100) + " " + std::to_string(i * 100);
+            col += (j ? ", " : " ") + std::to_string(i * 100) + " " + std::to_string(j * 100);
+        }
+        text += row + "\n" + col + "\n";
+    }
+    const auto g = build_road_graph(parse_network(text));
+    ASSERT_EQ(g.node_count(), static_cast<std::size_t>(n * n));
+    EdgeIndex index(g, 100);
+    // Sources at node positions and mid-edge, labels deliberately not in position order.
+    const std::vector<std::pair<Pt, std::uint32_t>> at{{{0, 0}, 5}, {{1100, 1100}, 1}, {{1100, 0}, 0}, {{0, 1100}, 3},
+                                                       {{500, 500}, 2}, {{550, 1100}, 4}, {{300, 800}, 6}};
+    std::vector<Source> sources;
+    for (const auto& [p, label] : at) sources.push_back({*index.nearest(p, 1), 0, label});
+    for (const double cutoff : {1e18, 450.0}) {
+        SearchWorkspace ws;
+        multi_source_search(g, sources, cutoff, ws);
+        std::vector<double> dist(g.node_count(), kUnreached);
+        std::vector<std::uint32_t> label(g.node_count(), kNoLabel);
+        auto improve = [&](std::uint32_t v, double d, std::uint32_t l) {
+            if (d > cutoff || d > dist[v] || (d == dist[v] && l >= label[v])) return false;
+            dist[v] = d, label[v] = l;
+            return true;
+        };
+        for (const auto& s : sources) {
+            const auto& e = g.edge(s.position.edge);
+            improve(e.from, s.position.offset, s.label);
+            improve(e.to, e.length - s.position.offset, s.label);
+        }
+        for (bool changed = true; changed;) {
+            changed = false;
+            for (std::uint32_t v = 0; v < g.node_count(); ++v) {
+                if (dist[v] == kUnreached) continue;
+                for (std::uint32_t a = g.arcs_begin(v); a < g.arcs_end(v); ++a)
+                    changed |= improve(g.arc_target(a), dist[v] + g.arc_cost(a), label[v]);
+            }
+        }
+        std::size_t ties = 0;
+        for (std::uint32_t v = 0; v < g.node_count(); ++v) {
+            EXPECT_EQ(ws.distance(v), dist[v]) << "node " << v << ", cut-off " << cutoff;
+            EXPECT_EQ(ws.label(v), label[v]) << "node " << v << ", cut-off " << cutoff;
+            std::size_t nearest = 0;  // sources at exactly the node's distance, through any path
+            for (const auto& s : sources) {
+                SearchWorkspace one;
+                multi_source_search(g, std::span(&s, 1), cutoff, one);
+                nearest += one.distance(v) == dist[v] && dist[v] != kUnreached;
+            }
+            ties += nearest > 1;
+        }
+        if (cutoff > 1e17) {
+            EXPECT_GT(ties, 10u);  // the fixture really has ties to break
+        }
+    }
+}
+
 TEST(RoadGraph, OnewayRespected) {
     const auto g = build_road_graph(parse_network("primary oneway: 0 0, 1000 0\nprimary: 1000 0, 1000 1000, 0 1000, 0 0\n"));
     EdgeIndex index(g, 100);

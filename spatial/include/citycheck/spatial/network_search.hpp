@@ -67,6 +67,10 @@ class SearchWorkspace {
     std::uint32_t label(std::uint32_t node) const { return m_state[node].label; }
     std::span<const std::uint32_t> touched() const noexcept { return m_touched; }
     std::uint64_t relaxed = 0;  // arcs examined by the last search
+    struct HeapEntry {           // a distance's bit pattern (ordered like the distance) and a node
+        std::uint64_t key;
+        std::uint32_t node;
+    };
 
   private:
     friend void multi_source_search(const RoadGraph&, std::span<const Source>, double, SearchWorkspace&);
@@ -77,11 +81,11 @@ class SearchWorkspace {
     };
     std::vector<NodeState> m_state;
     std::vector<std::uint32_t> m_touched;
-    std::vector<std::pair<double, std::uint32_t>> m_heap;
+    std::vector<HeapEntry> m_heap;
     std::vector<Source> m_sources_by_edge;  // for same-edge distances
 };
 
-// Dijkstra from all sources at once (binary heap, lazy deletion), stopping beyond `cutoff`.
+// Dijkstra from all sources at once (4-ary heap, lazy deletion), stopping beyond `cutoff`.
 void multi_source_search(const RoadGraph& graph, std::span<const Source> sources, double cutoff, SearchWorkspace& ws);
 
 struct NetDistance {
