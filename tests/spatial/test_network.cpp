@@ -82,6 +82,18 @@ residential: 0 -1000, 0 0, 0 1000
 footway: 1000 0, 1000 1000, 0 1000
 )";
 
+// A 20x20 grid of straight streets 100 m apart over 2 km × 2 km, split at their crossings.
+RoadGraph street_grid_2km() {
+    std::string text;
+    for (int i = 0; i <= 20; ++i) {
+        text += "residential: 0 " + std::to_string(i * 100) + ", 2000 " + std::to_string(i * 100) + "\n";
+        text += "residential: " + std::to_string(i * 100) + " 0, " + std::to_string(i * 100) + " 2000\n";
+    }
+    GraphBuildOptions split;
+    split.split_crossings = true;
+    return build_road_graph(parse_network(text), split);
+}
+
 }  // namespace
 
 TEST(OtherTags, ParsesHstoreString) {
@@ -369,14 +381,7 @@ TEST(Coverage, EuclideanDiscMatchesPiRSquared) {
 
 TEST(Coverage, ThreadInvariant) {
     // A 20x20 grid of streets, 100 m apart, and facilities at some nodes; demand on a 7 m grid.
-    std::string text;
-    for (int i = 0; i <= 20; ++i) {
-        text += "residential: 0 " + std::to_string(i * 100) + ", 2000 " + std::to_string(i * 100) + "\n";
-        text += "residential: " + std::to_string(i * 100) + " 0, " + std::to_string(i * 100) + " 2000\n";
-    }
-    GraphBuildOptions split;
-    split.split_crossings = true;
-    const auto g = build_road_graph(parse_network(text), split);
+    const auto g = street_grid_2km();
     EXPECT_EQ(g.node_count(), 21u * 21u);
     ZonePolygons zones;
     zones.ids = {"a", "b"};
@@ -410,6 +415,35 @@ TEST(Coverage, ThreadInvariant) {
     double nearest = 0;
     for (const auto& c : a.catchments) nearest += c.demand_nearest;
     EXPECT_NEAR(nearest, a.zones[0].covered + a.zones[1].covered, 1e-6);
+}
+
+// Each facility's catchment (demand within its reach) is the coverage of that facility alone:
+// checked against compute_coverage run once per facility, with different reaches and the access
+// leg counted.
+TEST(Coverage, CatchmentsEqualTheCoverageOfEachFacilityAlone) {
+    const auto g = street_grid_2km();
+    ZonePolygons zones;
+    zones.ids = {"all"};
+    zones.polygons = {square(0, 0, 2000, 2000)};
+    zones.crs = Crs::from_epsg(32632);
+    const auto d = zone_area_demand(zones, 9);
+    FacilitySet f;
+    for (int k = 0; k < 7; ++k) f.items.push_back(point_facility(115.0 + 270 * k, 1830.0 - 250 * k, 250.0 + 60 * k, 10 + k));
+    CoverageOptions opt;
+    opt.network = true;
+    opt.count_access = true;
+    opt.catchments = true;
+    const auto all = compute_coverage(f, d, 1, &g, opt);
+    ASSERT_EQ(all.catchments.size(), f.items.size());
+    opt.catchments = false;
+    for (std::size_t k = 0; k < f.items.size(); ++k) {
+        FacilitySet one;
+        one.items = {f.items[k]};
+        const auto alone = compute_coverage(one, d, 1, &g, opt);
+        EXPECT_EQ(all.catchments[k].fid, f.items[k].fid);
+        EXPECT_GT(alone.zones[0].covered, 0);
+        EXPECT_NEAR(all.catchments[k].demand_within_reach, alone.zones[0].covered, 1e-9 * alone.zones[0].covered) << "facility " << k;
+    }
 }
 
 TEST(RoadDensity, ClipsToZonesAndCountsIntersections) {
