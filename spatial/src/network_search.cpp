@@ -48,7 +48,8 @@ EdgeIndex::EdgeIndex(const RoadGraph& graph, double cell_size, const std::functi
     std::vector<std::uint32_t> fill(counts.begin(), counts.end() - 1);
     for_each_cell([&](std::size_t cell, std::uint32_t e, std::uint32_t k) {
         const auto pts = graph.edge_geometry(e);
-        m_items[fill[cell]++] = {pts[k], pts[k + 1], e, k};
+        const double dx = pts[k + 1].x - pts[k].x, dy = pts[k + 1].y - pts[k].y, len2 = dx * dx + dy * dy;
+        m_items[fill[cell]++] = {pts[k], pts[k + 1], len2 > 0 ? 1.0 / len2 : 0.0, e, k};
     });
     m_cell_begin = std::move(counts);
 }
@@ -84,8 +85,8 @@ std::optional<EdgePosition> EdgeIndex::nearest(Pt p, double max_distance) const 
                         const std::uint32_t e = it.edge, k = it.seg;
                         // Squared distances in the loop; one square root at the end.
                         const Pt a = it.a, b = it.b;
-                        const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
-                        const double t = len2 > 0 ? std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) / len2, 0.0, 1.0) : 0.0;
+                        const double dx = b.x - a.x, dy = b.y - a.y;
+                        const double t = std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) * it.inv_len2, 0.0, 1.0);
                         const double ex = p.x - (a.x + t * dx), ey = p.y - (a.y + t * dy);
                         const double d2 = ex * ex + ey * ey;
                         if (d2 < best2 || (d2 == best2 && best_edge != UINT32_MAX && e < best_edge)) {

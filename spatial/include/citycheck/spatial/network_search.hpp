@@ -44,6 +44,7 @@ class EdgeIndex {
     // A segment with its coordinates inline, so that a query reads one array, not the graph's.
     struct Item {
         Pt a, b;
+        double inv_len2;  // 1 / |b - a|², 0 for a zero-length segment: no division per query
         std::uint32_t edge, seg;
     };
     std::vector<Item> m_items;
