@@ -290,7 +290,7 @@ CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& dem
         if (options.catchments) {
             progress.report(0.6, "catchments");
             t0 = Clock::now();
-            detail::network_catchments(*graph, facilities, sources, demand, pos, snapped, max_reach, options.count_access,
+            detail::network_catchments(*graph, facilities, sources, demand, pos, eff, max_reach, options.count_access,
                                        result.catchments);
             st.catchment_seconds = seconds_since(t0);
         }

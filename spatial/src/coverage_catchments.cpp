@@ -18,22 +18,24 @@ struct CellOnEdge {
     double weight;
 };
 
-// Snapped cells grouped by edge (CSR), in cell order within each edge. Built as a counting sort
-// over a few slices of the cells in parallel; the order does not depend on the slicing.
+// The cells within reach of some facility, grouped by their edge (CSR), in cell order within each
+// edge. Built as a counting sort over a few slices of the cells in parallel; the order does not
+// depend on the slicing. Only covered cells: no facility reaches a cell its nearest one does not.
 struct CellsByEdge {
     std::vector<std::uint32_t> begin;  // edge → first item; edge_count + 1 entries
     std::vector<CellOnEdge> items;
 };
 
 CellsByEdge group_by_edge(const RoadGraph& g, const Demand& demand, const std::vector<EdgePosition>& pos,
-                          const std::vector<std::uint8_t>& snapped, bool count_access) {
+                          const std::vector<double>& nearest, double max_reach, bool count_access) {
+    const auto candidate = [&](std::size_t i) { return nearest[i] <= max_reach + 1e-9; };
     const std::size_t n = pos.size(), edges = g.edge_count();
     const std::size_t slices = std::clamp<std::size_t>(static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()), 1, 8);
     const std::size_t per = (n + slices - 1) / slices;
     std::vector<std::vector<std::uint32_t>> at(slices, std::vector<std::uint32_t>(edges, 0));
     tbb::parallel_for(std::size_t(0), slices, [&](std::size_t s) {
         for (std::size_t i = s * per, end = std::min(n, (s + 1) * per); i < end; ++i)
-            if (snapped[i]) ++at[s][pos[i].edge];
+            if (candidate(i)) ++at[s][pos[i].edge];
     });
     CellsByEdge out;
     out.begin.resize(edges + 1);
@@ -47,7 +49,7 @@ CellsByEdge group_by_edge(const RoadGraph& g, const Demand& demand, const std::v
     tbb::parallel_for(std::size_t(0), slices, [&](std::size_t s) {
         auto& next = at[s];
         for (std::size_t i = s * per, end = std::min(n, (s + 1) * per); i < end; ++i) {
-            if (!snapped[i]) continue;
+            if (!candidate(i)) continue;
             const EdgePosition& p = pos[i];
             out.items[next[p.edge]++] = {p.offset, count_access ? p.access * g.cost_rate(p.edge) : 0.0, demand.cells[i].weight};
         }
@@ -64,9 +66,9 @@ struct Workspace {
 }  // namespace
 
 void network_catchments(const RoadGraph& graph, const FacilitySet& facilities, std::span<const Source> sources,
-                        const Demand& demand, const std::vector<EdgePosition>& pos, const std::vector<std::uint8_t>& snapped,
+                        const Demand& demand, const std::vector<EdgePosition>& pos, const std::vector<double>& nearest,
                         double max_reach, bool count_access, std::vector<FacilityCatchment>& out) {
-    const CellsByEdge cells = group_by_edge(graph, demand, pos, snapped, count_access);
+    const CellsByEdge cells = group_by_edge(graph, demand, pos, nearest, max_reach, count_access);
     std::vector<std::size_t> src_begin(facilities.items.size() + 1, 0);
     for (const auto& s : sources) ++src_begin[s.label + 1];
     for (std::size_t f = 0; f < facilities.items.size(); ++f) src_begin[f + 1] += src_begin[f];

@@ -12,10 +12,13 @@ namespace citycheck::spatial::detail {
 
 // Fills fid, reach, access_points and demand_within_reach of out[f] for every facility f: one
 // cut-off search per facility (in parallel), then the snapped demand on the edges it reached.
-// `sources` are grouped by facility (label = facility index, in facility order); snapped[i] says
-// whether demand cell i has a usable position pos[i]. Deterministic for any thread count.
+// `sources` are grouped by facility (label = facility index, in facility order); nearest[i] is
+// demand cell i's effective distance to its nearest facility from the search over all of them
+// (+inf when none reaches it; finite only where pos[i] is usable): a facility alone cannot reach a
+// cell farther than that, so only cells within max_reach are looked at. Deterministic for any
+// thread count.
 void network_catchments(const RoadGraph& graph, const FacilitySet& facilities, std::span<const Source> sources,
-                        const Demand& demand, const std::vector<EdgePosition>& pos, const std::vector<std::uint8_t>& snapped,
+                        const Demand& demand, const std::vector<EdgePosition>& pos, const std::vector<double>& nearest,
                         double max_reach, bool count_access, std::vector<FacilityCatchment>& out);
 
 }  // namespace citycheck::spatial::detail
