@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <utility>
+
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <citycheck/core/error.hpp>
 
@@ -27,10 +31,14 @@ EdgeIndex::EdgeIndex(const RoadGraph& graph, double cell_size, const std::functi
     m_cols = static_cast<long long>((b.xmax - b.xmin) / m_cell) + 1;
     m_rows = static_cast<long long>((b.ymax - b.ymin) / m_cell) + 1;
     if (m_cols * m_rows > 200'000'000LL) throw UsageError("edge index too fine for the network extent; raise the cell size");
-    // Two passes (count, fill) give a compact CSR over cells.
-    std::vector<std::uint32_t> counts(static_cast<std::size_t>(m_cols * m_rows) + 1, 0);
-    auto for_each_cell = [&](auto&& fn) {
-        for (std::uint32_t e = 0; e < graph.edge_count(); ++e) {
+    // Two passes (count, fill) give a compact CSR over cells; each pass runs over a few slices of
+    // the edges in parallel, slice s of a cell after slices 0..s-1, so the order is the serial one.
+    const std::size_t cells = static_cast<std::size_t>(m_cols * m_rows), edges = graph.edge_count();
+    const std::size_t slices = std::clamp<std::size_t>(static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()), 1, 8);
+    const std::size_t per = (edges + slices - 1) / slices;
+    auto for_each_cell = [&](std::size_t slice, auto&& fn) {
+        for (std::size_t ei = slice * per, end = std::min(edges, (slice + 1) * per); ei < end; ++ei) {
+            const auto e = static_cast<std::uint32_t>(ei);
             if (usable && !usable(e)) continue;
             const auto pts = graph.edge_geometry(e);
             for (std::uint32_t k = 0; k + 1 < pts.size(); ++k) {
@@ -42,14 +50,24 @@ EdgeIndex::EdgeIndex(const RoadGraph& graph, double cell_size, const std::functi
             }
         }
     };
-    for_each_cell([&](std::size_t cell, std::uint32_t, std::uint32_t) { ++counts[cell + 1]; });
-    for (std::size_t i = 1; i < counts.size(); ++i) counts[i] += counts[i - 1];
-    m_items.resize(counts.back());
-    std::vector<std::uint32_t> fill(counts.begin(), counts.end() - 1);
-    for_each_cell([&](std::size_t cell, std::uint32_t e, std::uint32_t k) {
-        const auto pts = graph.edge_geometry(e);
-        const double dx = pts[k + 1].x - pts[k].x, dy = pts[k + 1].y - pts[k].y, len2 = dx * dx + dy * dy;
-        m_items[fill[cell]++] = {pts[k], pts[k + 1], len2 > 0 ? 1.0 / len2 : 0.0, e, k};
+    std::vector<std::vector<std::uint32_t>> next(slices, std::vector<std::uint32_t>(cells, 0));
+    tbb::parallel_for(std::size_t(0), slices, [&](std::size_t s) {
+        for_each_cell(s, [&](std::size_t cell, std::uint32_t, std::uint32_t) { ++next[s][cell]; });
+    });
+    std::vector<std::uint32_t> counts(cells + 1, 0);
+    std::uint32_t running = 0;
+    for (std::size_t c = 0; c < cells; ++c) {
+        counts[c] = running;
+        for (auto& n : next) running += std::exchange(n[c], running);
+    }
+    counts[cells] = running;
+    m_items.resize(running);
+    tbb::parallel_for(std::size_t(0), slices, [&](std::size_t s) {
+        for_each_cell(s, [&](std::size_t cell, std::uint32_t e, std::uint32_t k) {
+            const auto pts = graph.edge_geometry(e);
+            const double dx = pts[k + 1].x - pts[k].x, dy = pts[k + 1].y - pts[k].y, len2 = dx * dx + dy * dy;
+            m_items[next[s][cell]++] = {pts[k], pts[k + 1], len2 > 0 ? 1.0 / len2 : 0.0, e, k};
+        });
     });
     m_cell_begin = std::move(counts);
 }

@@ -28,6 +28,7 @@ struct EdgePosition {
 class EdgeIndex {
   public:
     // cell_size <= 0 picks one from the edge density. Indexes edges for which `usable(edge)` is true (all when empty), e.g. the largest component.
+    // Built in parallel: `usable` is called from several threads at once.
     EdgeIndex(const RoadGraph& graph, double cell_size, const std::function<bool(std::uint32_t)>& usable = {});
     // The nearest usable edge within max_distance (nullopt if none). Ties go to the lower edge id.
     std::optional<EdgePosition> nearest(Pt p, double max_distance) const;
