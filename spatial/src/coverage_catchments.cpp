@@ -1,6 +1,7 @@
 #include "coverage_catchments.hpp"
 
 #include <algorithm>
+#include <memory>
 
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
@@ -23,7 +24,7 @@ struct CellOnEdge {
 // depend on the slicing. Only covered cells: no facility reaches a cell its nearest one does not.
 struct CellsByEdge {
     std::vector<std::uint32_t> begin;  // edge → first item; edge_count + 1 entries
-    std::vector<CellOnEdge> items;
+    std::unique_ptr<CellOnEdge[]> items;  // not value-initialised: the parallel fill writes every item first
 };
 
 CellsByEdge group_by_edge(const RoadGraph& g, const Demand& demand, const std::vector<EdgePosition>& pos,
@@ -45,7 +46,7 @@ CellsByEdge group_by_edge(const RoadGraph& g, const Demand& demand, const std::v
         for (auto& counts : at) running += std::exchange(counts[e], running);
     }
     out.begin[edges] = running;
-    out.items.resize(running);
+    out.items.reset(new CellOnEdge[running]);
     tbb::parallel_for(std::size_t(0), slices, [&](std::size_t s) {
         auto& next = at[s];
         for (std::size_t i = s * per, end = std::min(n, (s + 1) * per); i < end; ++i) {
