@@ -10,19 +10,16 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
 #include <filesystem>
 #include <random>
-#include <spawn.h>
 #include <string>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <vector>
 
 #include <citycheck/spatial/gdal.hpp>
 
-extern char** environ;
+#include "bench_process.hpp"
 
 namespace {
 
@@ -127,40 +124,6 @@ void write_zones(const std::string& path, int nx, int ny, double extent) {
         }
 }
 
-struct Run {
-    double seconds = 0;
-    double cpu_seconds = 0;  // user + system: the machine is shared, so wall time alone misleads
-    double max_rss_mb = 0;
-    int status = 0;
-};
-
-Run run(const std::vector<std::string>& args, const char* extra_env) {
-    std::vector<char*> env;
-    for (char** e = environ; *e; ++e) env.push_back(*e);
-    if (extra_env) env.push_back(const_cast<char*>(extra_env));
-    env.push_back(nullptr);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    const auto t0 = std::chrono::steady_clock::now();
-    pid_t pid = 0;
-    if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), env.data()) != 0) {
-        std::perror("posix_spawn");
-        std::exit(1);
-    }
-    int status = 0;
-    rusage usage{};
-    wait4(pid, &status, 0, &usage);
-    const auto t1 = std::chrono::steady_clock::now();
-    posix_spawn_file_actions_destroy(&actions);
-    const auto secs = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + 1e-6 * static_cast<double>(tv.tv_usec); };
-    return {std::chrono::duration<double>(t1 - t0).count(), secs(usage.ru_utime) + secs(usage.ru_stime),
-            static_cast<double>(usage.ru_maxrss) / 1024.0, status};
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -198,22 +161,24 @@ int main(int argc, char** argv) {
         const char* algorithm;
         const char* threads;
         const char* overlaps;
-        const char* env = nullptr;
+        const char* env = nullptr;  // CITYCHECK_GPKG_DIRECT for the run, if set
     };
     std::vector<Config> configs = {{"indexed", "indexed", "1", "skip"},
                                    {"indexed", "indexed", "2", "skip"},
                                    {"naive", "naive", "1", "skip"},
                                    {"naive", "naive", "2", "skip"},
-                                   {"indexed-ogr-reader", "indexed", "1", "skip", "CITYCHECK_GPKG_DIRECT=0"},
-                                   {"indexed-ogr-reader", "indexed", "2", "skip", "CITYCHECK_GPKG_DIRECT=0"}};
+                                   {"indexed-ogr-reader", "indexed", "1", "skip", "0"},
+                                   {"indexed-ogr-reader", "indexed", "2", "skip", "0"}};
     if (overlap_check) configs.push_back({"indexed+overlap-check", "indexed", "2", "check"});
-    std::vector<Run> runs;
+    std::vector<bench::Run> runs;
     std::printf("%-24s %7s %10s %10s %12s\n", "run", "threads", "wall s", "cpu s", "peak RSS MB");
     for (const auto& c : configs) {
         const std::string out = dir + "/out_" + c.name + "_" + c.threads + ".csv";
-        const Run r = run({CITYCHECK_BIN, "--threads", c.threads, "-q", "landuse", pfile, "--code-field", "DLBM", "--zones", zfile, "--id", "ZID",
-                           "--algorithm", c.algorithm, "--overlaps", c.overlaps, "-o", out},
-                          c.env);
+        // The reader switch goes to the child through the environment bench::run passes on.
+        if (c.env) ::setenv("CITYCHECK_GPKG_DIRECT", c.env, 1);
+        const bench::Run r = bench::run({CITYCHECK_BIN, "--threads", c.threads, "-q", "landuse", pfile, "--code-field", "DLBM", "--zones", zfile, "--id", "ZID",
+                           "--algorithm", c.algorithm, "--overlaps", c.overlaps, "-o", out});
+        if (c.env) ::unsetenv("CITYCHECK_GPKG_DIRECT");
         std::printf("%-24s %7s %10.2f %10.2f %12.1f%s\n", c.name, c.threads, r.seconds, r.cpu_seconds, r.max_rss_mb,
                     r.status == 0 ? "" : "  FAILED");
         std::fflush(stdout);

@@ -5,10 +5,11 @@
 #include <chrono>
 #include <cmath>
 
-#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
 #include <citycheck/core/error.hpp>
+
+#include "coverage_catchments.hpp"
 
 namespace citycheck::spatial {
 
@@ -93,12 +94,6 @@ class FacilityGrid {
     double m_x0 = 0, m_y0 = 0;
     long long m_cols = 0, m_rows = 0;
     std::vector<std::vector<std::uint32_t>> m_buckets;
-};
-
-struct CatchmentWorkspace {
-    SearchWorkspace search;
-    std::vector<std::uint32_t> stamp;
-    std::uint32_t generation = 0;
 };
 
 bool small_island(const RoadGraph& g, std::uint32_t component, std::size_t island_nodes) {
@@ -295,55 +290,8 @@ CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& dem
         if (options.catchments) {
             progress.report(0.6, "catchments");
             t0 = Clock::now();
-            // Demand grouped by edge, and sources grouped by facility (they are built in facility order).
-            std::vector<std::uint32_t> by_edge_begin(graph->edge_count() + 1, 0);
-            for (std::size_t i = 0; i < n; ++i)
-                if (snapped[i]) ++by_edge_begin[pos[i].edge + 1];
-            for (std::size_t e = 0; e < graph->edge_count(); ++e) by_edge_begin[e + 1] += by_edge_begin[e];
-            std::vector<std::uint32_t> by_edge(by_edge_begin.back());
-            {
-                std::vector<std::uint32_t> fill(by_edge_begin.begin(), by_edge_begin.end() - 1);
-                for (std::uint32_t i = 0; i < n; ++i)
-                    if (snapped[i]) by_edge[fill[pos[i].edge]++] = i;
-            }
-            std::vector<std::size_t> src_begin(facilities.items.size() + 1, 0);
-            for (const auto& s : sources) ++src_begin[s.label + 1];
-            for (std::size_t f = 0; f < facilities.items.size(); ++f) src_begin[f + 1] += src_begin[f];
-            result.catchments.resize(facilities.items.size());
-            tbb::enumerable_thread_specific<CatchmentWorkspace> workspaces;
-            tbb::parallel_for(tbb::blocked_range<std::size_t>(0, facilities.items.size(), 1), [&](const auto& r) {
-                auto& w = workspaces.local();
-                if (w.stamp.size() != graph->edge_count()) w.stamp.assign(graph->edge_count(), 0);
-                for (std::size_t f = r.begin(); f < r.end(); ++f) {
-                    auto& out = result.catchments[f];
-                    out.fid = facilities.items[f].fid;
-                    out.reach = facilities.items[f].reach;
-                    out.access_points = src_begin[f + 1] - src_begin[f];
-                    if (out.access_points == 0) continue;
-                    const std::span<const Source> own(sources.data() + src_begin[f], out.access_points);
-                    multi_source_search(*graph, own, max_reach, w.search);
-                    if (++w.generation == 0) std::fill(w.stamp.begin(), w.stamp.end(), 0), w.generation = 1;
-                    // Demand on edges next to reached nodes or on the facility's own edges, in cell order.
-                    std::vector<std::uint32_t> cells;
-                    auto visit_edge = [&](std::uint32_t e) {
-                        if (w.stamp[e] == w.generation) return;
-                        w.stamp[e] = w.generation;
-                        for (std::uint32_t k = by_edge_begin[e]; k < by_edge_begin[e + 1]; ++k) cells.push_back(by_edge[k]);
-                    };
-                    for (std::uint32_t v : w.search.touched())
-                        for (std::uint32_t a = graph->arcs_begin(v); a < graph->arcs_end(v); ++a) visit_edge(graph->arc_edge(a));
-                    for (const auto& s : own) visit_edge(s.position.edge);
-                    std::sort(cells.begin(), cells.end());
-                    double sum = 0;
-                    for (std::uint32_t i : cells) {
-                        const NetDistance nd = distance_to(*graph, w.search, pos[i]);
-                        if (nd.label == kNoLabel) continue;
-                        if (nd.distance + (options.count_access ? pos[i].access * graph->cost_rate(pos[i].edge) : 0.0) <= max_reach + 1e-9)
-                            sum += demand.cells[i].weight;
-                    }
-                    out.demand_within_reach = sum;
-                }
-            });
+            detail::network_catchments(*graph, facilities, sources, demand, pos, eff, max_reach, options.count_access,
+                                       result.catchments);
             st.catchment_seconds = seconds_since(t0);
         }
     }

@@ -6,6 +6,8 @@
 #include <memory>
 #include <sstream>
 
+#include <tbb/parallel_for.h>
+
 #include <citycheck/core/error.hpp>
 #include <citycheck/core/log.hpp>
 #include <citycheck/spatial/encoding.hpp>
@@ -314,12 +316,23 @@ Demand zone_area_demand(const ZonePolygons& zones, double cell, const CellDiscre
     Demand d;
     d.grid = demand_grid_for(zones, cell);
     const double area = d.grid->cell * d.grid->cell;
-    for (std::uint32_t z = 0; z < zones.polygons.size(); ++z) {
-        const std::size_t first = d.cells.size();
-        cells(*d.grid, zones.polygons[z], [&](std::int64_t c, double f) { d.cells.push_back({cell_centre(*d.grid, c), f * area, z, c}); });
-        std::sort(d.cells.begin() + static_cast<std::ptrdiff_t>(first), d.cells.end(),
-                  [](const DemandCell& a, const DemandCell& b) { return a.cell < b.cell; });
-    }
+    // Zones in parallel, each into its own list, joined in zone order: the same cells in the same
+    // order for any thread count.
+    std::vector<std::vector<DemandCell>> per_zone(zones.polygons.size());
+    tbb::parallel_for(std::size_t(0), zones.polygons.size(), [&](std::size_t zi) {
+        const auto z = static_cast<std::uint32_t>(zi);
+        auto& out = per_zone[zi];
+        cells(*d.grid, zones.polygons[z], [&](std::int64_t c, double f) { out.push_back({cell_centre(*d.grid, c), f * area, z, c}); });
+        const auto by_cell = [](const DemandCell& a, const DemandCell& b) { return a.cell < b.cell; };
+        if (!std::is_sorted(out.begin(), out.end(), by_cell)) std::sort(out.begin(), out.end(), by_cell);
+    });
+    std::vector<std::size_t> offset(per_zone.size() + 1, 0);
+    for (std::size_t z = 0; z < per_zone.size(); ++z) offset[z + 1] = offset[z] + per_zone[z].size();
+    d.cells.resize(offset.back());
+    tbb::parallel_for(std::size_t(0), per_zone.size(), [&](std::size_t z) {
+        std::copy(per_zone[z].begin(), per_zone[z].end(), d.cells.begin() + static_cast<std::ptrdiff_t>(offset[z]));
+        std::vector<DemandCell>().swap(per_zone[z]);
+    });
     return d;
 }
 

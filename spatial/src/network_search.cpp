@@ -1,7 +1,12 @@
 #include <citycheck/spatial/network_search.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <utility>
+
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <citycheck/core/error.hpp>
 
@@ -26,10 +31,14 @@ EdgeIndex::EdgeIndex(const RoadGraph& graph, double cell_size, const std::functi
     m_cols = static_cast<long long>((b.xmax - b.xmin) / m_cell) + 1;
     m_rows = static_cast<long long>((b.ymax - b.ymin) / m_cell) + 1;
     if (m_cols * m_rows > 200'000'000LL) throw UsageError("edge index too fine for the network extent; raise the cell size");
-    // Two passes (count, fill) give a compact CSR over cells.
-    std::vector<std::uint32_t> counts(static_cast<std::size_t>(m_cols * m_rows) + 1, 0);
-    auto for_each_cell = [&](auto&& fn) {
-        for (std::uint32_t e = 0; e < graph.edge_count(); ++e) {
+    // Two passes (count, fill) give a compact CSR over cells; each pass runs over a few slices of
+    // the edges in parallel, slice s of a cell after slices 0..s-1, so the order is the serial one.
+    const std::size_t cells = static_cast<std::size_t>(m_cols * m_rows), edges = graph.edge_count();
+    const std::size_t slices = std::clamp<std::size_t>(static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()), 1, 8);
+    const std::size_t per = (edges + slices - 1) / slices;
+    auto for_each_cell = [&](std::size_t slice, auto&& fn) {
+        for (std::size_t ei = slice * per, end = std::min(edges, (slice + 1) * per); ei < end; ++ei) {
+            const auto e = static_cast<std::uint32_t>(ei);
             if (usable && !usable(e)) continue;
             const auto pts = graph.edge_geometry(e);
             for (std::uint32_t k = 0; k + 1 < pts.size(); ++k) {
@@ -41,13 +50,24 @@ EdgeIndex::EdgeIndex(const RoadGraph& graph, double cell_size, const std::functi
             }
         }
     };
-    for_each_cell([&](std::size_t cell, std::uint32_t, std::uint32_t) { ++counts[cell + 1]; });
-    for (std::size_t i = 1; i < counts.size(); ++i) counts[i] += counts[i - 1];
-    m_items.resize(counts.back());
-    std::vector<std::uint32_t> fill(counts.begin(), counts.end() - 1);
-    for_each_cell([&](std::size_t cell, std::uint32_t e, std::uint32_t k) {
-        const auto pts = graph.edge_geometry(e);
-        m_items[fill[cell]++] = {pts[k], pts[k + 1], e, k};
+    std::vector<std::vector<std::uint32_t>> next(slices, std::vector<std::uint32_t>(cells, 0));
+    tbb::parallel_for(std::size_t(0), slices, [&](std::size_t s) {
+        for_each_cell(s, [&](std::size_t cell, std::uint32_t, std::uint32_t) { ++next[s][cell]; });
+    });
+    std::vector<std::uint32_t> counts(cells + 1, 0);
+    std::uint32_t running = 0;
+    for (std::size_t c = 0; c < cells; ++c) {
+        counts[c] = running;
+        for (auto& n : next) running += std::exchange(n[c], running);
+    }
+    counts[cells] = running;
+    m_items.resize(running);
+    tbb::parallel_for(std::size_t(0), slices, [&](std::size_t s) {
+        for_each_cell(s, [&](std::size_t cell, std::uint32_t e, std::uint32_t k) {
+            const auto pts = graph.edge_geometry(e);
+            const double dx = pts[k + 1].x - pts[k].x, dy = pts[k + 1].y - pts[k].y, len2 = dx * dx + dy * dy;
+            m_items[next[s][cell]++] = {pts[k], pts[k + 1], len2 > 0 ? 1.0 / len2 : 0.0, e, k};
+        });
     });
     m_cell_begin = std::move(counts);
 }
@@ -83,8 +103,8 @@ std::optional<EdgePosition> EdgeIndex::nearest(Pt p, double max_distance) const 
                         const std::uint32_t e = it.edge, k = it.seg;
                         // Squared distances in the loop; one square root at the end.
                         const Pt a = it.a, b = it.b;
-                        const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
-                        const double t = len2 > 0 ? std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) / len2, 0.0, 1.0) : 0.0;
+                        const double dx = b.x - a.x, dy = b.y - a.y;
+                        const double t = std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) * it.inv_len2, 0.0, 1.0);
                         const double ex = p.x - (a.x + t * dx), ey = p.y - (a.y + t * dy);
                         const double d2 = ex * ex + ey * ey;
                         if (d2 < best2 || (d2 == best2 && best_edge != UINT32_MAX && e < best_edge)) {
@@ -179,21 +199,25 @@ void SearchWorkspace::prepare(std::size_t nodes) {
 namespace {
 
 // A 4-ary min-heap of (distance, node) with lazy deletion: shallower than a binary heap, and its
-// children share a cache line. Ordered by (distance, node), a total order, so the pop sequence
-// (and so every label) is the same as with any other correct heap.
+// children share a cache line. Keys are the distances' bit patterns (a non-negative double orders
+// like its bits as an unsigned integer), so the child choice is branch-free. Equal distances pop in
+// any order: labels do not depend on it, because a relaxation with an equal distance and a smaller
+// label re-settles the node (see multi_source_search).
 class QuadHeap {
   public:
-    using Item = std::pair<double, std::uint32_t>;
+    using Item = SearchWorkspace::HeapEntry;
     explicit QuadHeap(std::vector<Item>& items) : m_a(items) { m_a.clear(); }
+    static std::uint64_t key_of(double d) noexcept { return std::bit_cast<std::uint64_t>(d + 0.0); }  // -0 → +0
+    static double distance_of(std::uint64_t key) noexcept { return std::bit_cast<double>(key); }
     bool empty() const noexcept { return m_a.empty(); }
-    std::uint32_t top_node() const noexcept { return m_a.front().second; }
+    std::uint32_t top_node() const noexcept { return m_a.front().node; }
     void push(double d, std::uint32_t v) {
         std::size_t i = m_a.size();
-        m_a.emplace_back(d, v);
-        const Item x = m_a[i];
+        const Item x{key_of(d), v};
+        m_a.push_back(x);
         while (i > 0) {
             const std::size_t parent = (i - 1) / 4;
-            if (!less(x, m_a[parent])) break;
+            if (x.key >= m_a[parent].key) break;
             m_a[i] = m_a[parent];
             i = parent;
         }
@@ -210,10 +234,14 @@ class QuadHeap {
             const std::size_t c0 = 4 * i + 1;
             if (c0 >= n) break;
             std::size_t best = c0;
+            std::uint64_t best_key = m_a[c0].key;
             const std::size_t c_end = std::min(c0 + 4, n);
-            for (std::size_t c = c0 + 1; c < c_end; ++c)
-                if (less(m_a[c], m_a[best])) best = c;
-            if (!less(m_a[best], x)) break;
+            for (std::size_t c = c0 + 1; c < c_end; ++c) {
+                const bool lt = m_a[c].key < best_key;  // compiled to conditional moves
+                best = lt ? c : best;
+                best_key = lt ? m_a[c].key : best_key;
+            }
+            if (best_key >= x.key) break;
             m_a[i] = m_a[best];
             i = best;
         }
@@ -222,7 +250,6 @@ class QuadHeap {
     }
 
   private:
-    static bool less(const Item& a, const Item& b) noexcept { return a.first < b.first || (a.first == b.first && a.second < b.second); }
     std::vector<Item>& m_a;
 };
 
@@ -253,7 +280,9 @@ void multi_source_search(const RoadGraph& g, std::span<const Source> sources, do
     const RoadGraph::Arc* arcs = g.arcs();
     const std::uint32_t* offsets = g.arc_offsets();
     while (!heap.empty()) {
-        const auto [d, v] = heap.pop();
+        const auto top = heap.pop();
+        const double d = QuadHeap::distance_of(top.key);
+        const std::uint32_t v = top.node;
         // The next node to settle is known now: start fetching its arcs and state while this one is
         // relaxed (on large graphs every pop is a cache miss otherwise).
         if (!heap.empty()) {

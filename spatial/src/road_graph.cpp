@@ -8,6 +8,8 @@
 #include <numeric>
 #include <tuple>
 
+#include <tbb/parallel_sort.h>
+
 #include <citycheck/core/error.hpp>
 
 namespace citycheck::spatial {
@@ -72,7 +74,7 @@ void renumber_along_hilbert_curve(std::vector<Pt>& pts, std::vector<std::vector<
         const auto q = [&](double v, double lo) { return static_cast<std::uint32_t>(std::min(65535.0, (v - lo) / span * 65535.0)); };
         order[i] = {hilbert_index(q(pts[i].x, x0), q(pts[i].y, y0)), i};
     }
-    std::sort(order.begin(), order.end());
+    tbb::parallel_sort(order.begin(), order.end());  // a total order: the same result on any thread count
     std::vector<std::uint32_t> new_id(n);
     std::vector<Pt> sorted(n);
     for (std::uint32_t k = 0; k < n; ++k) new_id[order[k].second] = k, sorted[k] = pts[order[k].second];
@@ -224,7 +226,7 @@ RoadGraph build_road_graph(const RoadLines& input, const GraphBuildOptions& opti
     items.reserve(total_vertices);
     for (std::uint32_t i = 0; i < clean.size(); ++i)
         for (std::uint32_t j = 0; j < clean[i].size(); ++j) items.push_back({key_of(clean[i][j], tol), i, j});
-    std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+    tbb::parallel_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {  // total order
         return std::tie(a.key, a.line, a.index) < std::tie(b.key, b.line, b.index);
     });
     std::vector<std::vector<std::uint32_t>> node_of(clean.size());

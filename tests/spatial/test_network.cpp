@@ -82,6 +82,18 @@ residential: 0 -1000, 0 0, 0 1000
 footway: 1000 0, 1000 1000, 0 1000
 )";
 
+// A 20x20 grid of straight streets 100 m apart over 2 km × 2 km, split at their crossings.
+RoadGraph street_grid_2km() {
+    std::string text;
+    for (int i = 0; i <= 20; ++i) {
+        text += "residential: 0 " + std::to_string(i * 100) + ", 2000 " + std::to_string(i * 100) + "\n";
+        text += "residential: " + std::to_string(i * 100) + " 0, " + std::to_string(i * 100) + " 2000\n";
+    }
+    GraphBuildOptions split;
+    split.split_crossings = true;
+    return build_road_graph(parse_network(text), split);
+}
+
 }  // namespace
 
 TEST(OtherTags, ParsesHstoreString) {
@@ -174,6 +186,69 @@ TEST(RoadGraph, SameEdgeSourceAndDemand) {
     EXPECT_EQ(ws.touched().size(), 0u);
     EXPECT_NEAR(distance_to(g, ws, *index.nearest({520, 3}, 10)).distance, 120, 1e-9);
     EXPECT_NEAR(distance_to(g, ws, *index.nearest({300, 0}, 10)).distance, 100, 1e-9);
+}
+
+// A lattice of 100 m streets has many equal distances: labels must still be the smallest label
+// among the nearest sources, whatever order the heap pops ties in. Reference: the fixed point of
+// relaxing every arc until nothing changes (Bellman–Ford), written independently of the search.
+TEST(RoadGraph, SearchMatchesABellmanFordReferenceWithTies) {
+    std::string text;
+    const int n = 12;
+    for (int i = 0; i < n; ++i) {
+        std::string row = "residential:", col = "residential:";
+        for (int j = 0; j < n; ++j) {
+            row += (j ? ", " : " ") + std::to_string(j * 100) + " " + std::to_string(i * 100);
+            col += (j ? ", " : " ") + std::to_string(i * 100) + " " + std::to_string(j * 100);
+        }
+        text += row + "\n" + col + "\n";
+    }
+    const auto g = build_road_graph(parse_network(text));
+    ASSERT_EQ(g.node_count(), static_cast<std::size_t>(n * n));
+    EdgeIndex index(g, 100);
+    // Sources at node positions and mid-edge, labels deliberately not in position order.
+    const std::vector<std::pair<Pt, std::uint32_t>> at{{{0, 0}, 5}, {{1100, 1100}, 1}, {{1100, 0}, 0}, {{0, 1100}, 3},
+                                                       {{500, 500}, 2}, {{550, 1100}, 4}, {{300, 800}, 6}};
+    std::vector<Source> sources;
+    for (const auto& [p, label] : at) sources.push_back({*index.nearest(p, 1), 0, label});
+    for (const double cutoff : {1e18, 450.0}) {
+        SearchWorkspace ws;
+        multi_source_search(g, sources, cutoff, ws);
+        std::vector<double> dist(g.node_count(), kUnreached);
+        std::vector<std::uint32_t> label(g.node_count(), kNoLabel);
+        auto improve = [&](std::uint32_t v, double d, std::uint32_t l) {
+            if (d > cutoff || d > dist[v] || (d == dist[v] && l >= label[v])) return false;
+            dist[v] = d, label[v] = l;
+            return true;
+        };
+        for (const auto& s : sources) {
+            const auto& e = g.edge(s.position.edge);
+            improve(e.from, s.position.offset, s.label);
+            improve(e.to, e.length - s.position.offset, s.label);
+        }
+        for (bool changed = true; changed;) {
+            changed = false;
+            for (std::uint32_t v = 0; v < g.node_count(); ++v) {
+                if (dist[v] == kUnreached) continue;
+                for (std::uint32_t a = g.arcs_begin(v); a < g.arcs_end(v); ++a)
+                    changed |= improve(g.arc_target(a), dist[v] + g.arc_cost(a), label[v]);
+            }
+        }
+        std::size_t ties = 0;
+        for (std::uint32_t v = 0; v < g.node_count(); ++v) {
+            EXPECT_EQ(ws.distance(v), dist[v]) << "node " << v << ", cut-off " << cutoff;
+            EXPECT_EQ(ws.label(v), label[v]) << "node " << v << ", cut-off " << cutoff;
+            std::size_t nearest = 0;  // sources at exactly the node's distance, through any path
+            for (const auto& s : sources) {
+                SearchWorkspace one;
+                multi_source_search(g, std::span(&s, 1), cutoff, one);
+                nearest += one.distance(v) == dist[v] && dist[v] != kUnreached;
+            }
+            ties += nearest > 1;
+        }
+        if (cutoff > 1e17) {
+            EXPECT_GT(ties, 10u);  // the fixture really has ties to break
+        }
+    }
 }
 
 TEST(RoadGraph, OnewayRespected) {
@@ -306,14 +381,7 @@ TEST(Coverage, EuclideanDiscMatchesPiRSquared) {
 
 TEST(Coverage, ThreadInvariant) {
     // A 20x20 grid of streets, 100 m apart, and facilities at some nodes; demand on a 7 m grid.
-    std::string text;
-    for (int i = 0; i <= 20; ++i) {
-        text += "residential: 0 " + std::to_string(i * 100) + ", 2000 " + std::to_string(i * 100) + "\n";
-        text += "residential: " + std::to_string(i * 100) + " 0, " + std::to_string(i * 100) + " 2000\n";
-    }
-    GraphBuildOptions split;
-    split.split_crossings = true;
-    const auto g = build_road_graph(parse_network(text), split);
+    const auto g = street_grid_2km();
     EXPECT_EQ(g.node_count(), 21u * 21u);
     ZonePolygons zones;
     zones.ids = {"a", "b"};
@@ -347,6 +415,35 @@ TEST(Coverage, ThreadInvariant) {
     double nearest = 0;
     for (const auto& c : a.catchments) nearest += c.demand_nearest;
     EXPECT_NEAR(nearest, a.zones[0].covered + a.zones[1].covered, 1e-6);
+}
+
+// Each facility's catchment (demand within its reach) is the coverage of that facility alone:
+// checked against compute_coverage run once per facility, with different reaches and the access
+// leg counted.
+TEST(Coverage, CatchmentsEqualTheCoverageOfEachFacilityAlone) {
+    const auto g = street_grid_2km();
+    ZonePolygons zones;
+    zones.ids = {"all"};
+    zones.polygons = {square(0, 0, 2000, 2000)};
+    zones.crs = Crs::from_epsg(32632);
+    const auto d = zone_area_demand(zones, 9);
+    FacilitySet f;
+    for (int k = 0; k < 7; ++k) f.items.push_back(point_facility(115.0 + 270 * k, 1830.0 - 250 * k, 250.0 + 60 * k, 10 + k));
+    CoverageOptions opt;
+    opt.network = true;
+    opt.count_access = true;
+    opt.catchments = true;
+    const auto all = compute_coverage(f, d, 1, &g, opt);
+    ASSERT_EQ(all.catchments.size(), f.items.size());
+    opt.catchments = false;
+    for (std::size_t k = 0; k < f.items.size(); ++k) {
+        FacilitySet one;
+        one.items = {f.items[k]};
+        const auto alone = compute_coverage(one, d, 1, &g, opt);
+        EXPECT_EQ(all.catchments[k].fid, f.items[k].fid);
+        EXPECT_GT(alone.zones[0].covered, 0);
+        EXPECT_NEAR(all.catchments[k].demand_within_reach, alone.zones[0].covered, 1e-9 * alone.zones[0].covered) << "facility " << k;
+    }
 }
 
 TEST(RoadDensity, ClipsToZonesAndCountsIntersections) {

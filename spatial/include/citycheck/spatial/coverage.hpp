@@ -102,7 +102,8 @@ struct Demand {
 // A grid of `cell` metres aligned to multiples of the cell size, covering the zones.
 DemandGrid demand_grid_for(const ZonePolygons& zones, double cell);
 
-// Turns a polygon into demand-grid cells: emit(cell index, covered fraction in (0, 1]).
+// Turns a polygon into demand-grid cells: emit(cell index, covered fraction in (0, 1]). Called
+// from several threads at once (one polygon each): it must not share mutable state.
 using CellDiscretiser = std::function<void(const DemandGrid&, const PolygonSet&,
                                            const std::function<void(std::int64_t cell, double fraction)>&)>;
 // Built in: fraction 1 for cells whose centre lies inside, else nothing. The exact coverage
@@ -110,7 +111,8 @@ using CellDiscretiser = std::function<void(const DemandGrid&, const PolygonSet&,
 // module cannot depend on raster).
 CellDiscretiser centre_sampling();
 
-// Land area of each zone: weight = fraction × cell area, one entry per (zone, cell), sorted by zone then cell.
+// Land area of each zone: weight = fraction × cell area, one entry per (zone, cell), sorted by zone
+// then cell. Zones are discretised in parallel.
 Demand zone_area_demand(const ZonePolygons& zones, double cell, const CellDiscretiser& cells = centre_sampling());
 // Land area from polygons (e.g. residential land) inside the zones; overlapping polygons count once
 // (per cell, the demand share is min(1, Σ fractions)); within a cell cut by a zone boundary the two

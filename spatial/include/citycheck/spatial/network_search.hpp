@@ -28,6 +28,7 @@ struct EdgePosition {
 class EdgeIndex {
   public:
     // cell_size <= 0 picks one from the edge density. Indexes edges for which `usable(edge)` is true (all when empty), e.g. the largest component.
+    // Built in parallel: `usable` is called from several threads at once.
     EdgeIndex(const RoadGraph& graph, double cell_size, const std::function<bool(std::uint32_t)>& usable = {});
     // The nearest usable edge within max_distance (nullopt if none). Ties go to the lower edge id.
     std::optional<EdgePosition> nearest(Pt p, double max_distance) const;
@@ -44,6 +45,7 @@ class EdgeIndex {
     // A segment with its coordinates inline, so that a query reads one array, not the graph's.
     struct Item {
         Pt a, b;
+        double inv_len2;  // 1 / |b - a|², 0 for a zero-length segment: no division per query
         std::uint32_t edge, seg;
     };
     std::vector<Item> m_items;
@@ -67,6 +69,10 @@ class SearchWorkspace {
     std::uint32_t label(std::uint32_t node) const { return m_state[node].label; }
     std::span<const std::uint32_t> touched() const noexcept { return m_touched; }
     std::uint64_t relaxed = 0;  // arcs examined by the last search
+    struct HeapEntry {           // a distance's bit pattern (ordered like the distance) and a node
+        std::uint64_t key;
+        std::uint32_t node;
+    };
 
   private:
     friend void multi_source_search(const RoadGraph&, std::span<const Source>, double, SearchWorkspace&);
@@ -77,11 +83,11 @@ class SearchWorkspace {
     };
     std::vector<NodeState> m_state;
     std::vector<std::uint32_t> m_touched;
-    std::vector<std::pair<double, std::uint32_t>> m_heap;
+    std::vector<HeapEntry> m_heap;
     std::vector<Source> m_sources_by_edge;  // for same-edge distances
 };
 
-// Dijkstra from all sources at once (binary heap, lazy deletion), stopping beyond `cutoff`.
+// Dijkstra from all sources at once (4-ary heap, lazy deletion), stopping beyond `cutoff`.
 void multi_source_search(const RoadGraph& graph, std::span<const Source> sources, double cutoff, SearchWorkspace& ws);
 
 struct NetDistance {
