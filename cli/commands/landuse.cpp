@@ -9,6 +9,9 @@
 
 #include <citycheck/core/error.hpp>
 #include <citycheck/core/log.hpp>
+#include <citycheck/core/stopwatch.hpp>
+
+#include <fmt/format.h>
 #include <citycheck/spatial/gdal.hpp>
 #include <citycheck/spatial/landuse_output.hpp>
 #include <citycheck/spatial/overlay.hpp>
@@ -65,14 +68,21 @@ void add_landuse_command(CLI::App& app, CliContext& ctx) {
             (void)spatial::driver_for_extension(o->output);  // fail on a bad extension before the work
             const auto scheme = spatial::LandScheme::load(o->scheme);
             const Progress progress = ctx.progress();
+            Stopwatch clock;
             auto parcels = spatial::load_parcels(o->parcels, area, progress.scaled(0.0, 0.4));
+            const double parcels_s = clock.lap();
             auto zones = spatial::load_zones(o->zones, parcels.crs);
+            const double zones_s = clock.lap();
             spatial::OverlayOptions opts;
             opts.check_overlaps = o->overlaps == "check";
             opts.algorithm = o->algorithm == "naive" ? spatial::OverlayAlgorithm::naive : spatial::OverlayAlgorithm::indexed;
             const auto result = spatial::overlay(zones, parcels, opts, progress.scaled(0.4, 1.0));
+            const double overlay_s = clock.lap();
             const auto table = spatial::classify(result, scheme);
+            const double classify_s = clock.lap();
             spatial::write_landuse(o->output, layout, result, table, zones);
+            log::debug(fmt::format("landuse: parcels {:.2f} s, zones {:.2f} s, overlay {:.2f} s, classes {:.2f} s, output {:.2f} s",
+                                   parcels_s, zones_s, overlay_s, classify_s, clock.lap()));
             for (const auto& w : parcels.report.warnings) log::warning(w);
             for (const auto& w : zones.report.warnings) log::warning(w);
             const auto report = spatial::landuse_report(parcels, zones, result, table);

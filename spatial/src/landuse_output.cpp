@@ -9,14 +9,17 @@
 #include <cctype>
 #include <fstream>
 #include <functional>
+#include <iterator>
 
 #include <fmt/format.h>
+#include <tbb/parallel_for.h>
 
 namespace citycheck::spatial {
 
 namespace {
 
 double pct(double a, double whole) { return whole > 0 ? 100.0 * a / whole : 0.0; }
+
 
 
 // One value column of the wide layout.
@@ -65,23 +68,33 @@ void write_csv(const std::string& path, TableLayout layout, const OverlayResult&
         std::ofstream f(out.temp_path(), std::ios::binary);
         if (!f) throw OutputError("cannot write the output file", ErrorContext{path, {}, {}, {}});
         const std::string basis = csv_field(r.basis_text);
+        // Each zone's rows are formatted into their own buffer in parallel (a million numbers at
+        // 5 000 zones), then written in zone order: the same bytes for any thread count.
+        std::vector<std::string> rows(t.zones);
         if (layout == TableLayout::wide) {
             const auto cols = wide_columns(r, t);
             f << "zone_id,area_basis";
             for (const auto& c : cols) f << ',' << c.name;
             f << '\n';
-            for (std::size_t z = 0; z < t.zones; ++z) {
-                f << csv_field(r.zone_ids[z]) << ',' << basis;
-                for (const auto& c : cols) f << ',' << fmt::format("{:.6f}", c.value(z));
-                f << '\n';
-            }
+            tbb::parallel_for(std::size_t(0), t.zones, [&](std::size_t z) {
+                auto out_it = std::back_inserter(rows[z]);
+                fmt::format_to(out_it, "{},{}", csv_field(r.zone_ids[z]), basis);
+                for (const auto& c : cols) {
+                    rows[z] += ',';
+                    append_fixed(rows[z], c.value(z), 6);
+                }
+                rows[z] += '\n';
+            });
         } else {
             f << "zone_id,kind,class,name,area_m2,share_pct,area_basis\n";
-            for (std::size_t z = 0; z < t.zones; ++z)
+            tbb::parallel_for(std::size_t(0), t.zones, [&](std::size_t z) {
+                auto out_it = std::back_inserter(rows[z]);
                 for (const auto& row : long_rows(r, t, z))
-                    f << csv_field(r.zone_ids[z]) << ',' << row.kind << ',' << csv_field(row.cls) << ',' << csv_field(row.name) << ','
-                      << fmt::format("{:.6f},{:.6f}", row.area, pct(row.area, r.zone_area[z])) << ',' << basis << '\n';
+                    fmt::format_to(out_it, "{},{},{},{},{:.6f},{:.6f},{}\n", csv_field(r.zone_ids[z]), row.kind, csv_field(row.cls),
+                                   csv_field(row.name), row.area, pct(row.area, r.zone_area[z]), basis);
+            });
         }
+        for (const auto& row : rows) f << row;
         if (!f.flush()) throw OutputError("writing the output failed (disk full?)", ErrorContext{path, {}, {}, {}});
     }
     out.commit();

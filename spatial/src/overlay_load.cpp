@@ -11,6 +11,7 @@
 #include <citycheck/spatial/feature_read.hpp>
 #include <citycheck/spatial/gdal.hpp>
 #include <citycheck/spatial/overlay.hpp>
+#include <citycheck/core/stopwatch.hpp>
 #include <citycheck/spatial/zone_layer.hpp>
 
 #include <algorithm>
@@ -499,11 +500,7 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
     //    same result as OGR, else through OGR; a GeoPackage of 50 000 features or more in FID ranges
     //    in parallel (one connection or handle each). Chunks merge in range order.
     progress.report(0.0, "reading parcels");
-    auto t_stage = std::chrono::steady_clock::now();
-    const auto stage_seconds = [&t_stage] {  // seconds since the previous call (stage times in the debug log)
-        const auto now = std::chrono::steady_clock::now();
-        return std::chrono::duration<double>(now - std::exchange(t_stage, now)).count();
-    };
+    Stopwatch stage;  // stage times in the debug log
     std::vector<RawFeature> raw;
     std::vector<RawChunk> chunks;  // hold the WKB bytes until the parcels are packed
     {
@@ -549,7 +546,7 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
             std::vector<RawFeature>().swap(c.features);
         }
     }
-    const double read_s = stage_seconds();
+    const double read_s = stage.lap();
     const auto raw_wkb = [&](std::size_t i) {
         return std::span<const unsigned char>(chunks[raw[i].chunk].bytes.data() + raw[i].wkb_begin, raw[i].wkb_size);
     };
@@ -582,7 +579,7 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
             counter.step(r.size());
         });
     }
-    const double prepare_s = stage_seconds();
+    const double prepare_s = stage.lap();
 
     // 3. Packing in input order (deterministic): attributes serially, then the geometries copied
     //    into one buffer in parallel at offsets known in advance.
@@ -635,7 +632,7 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
         set.report.warnings.push_back(fmt::format("{} parcel(s) have no {} value (counted as 0)", set.report.null_area_field, area.field));
     set.index = BoxIndex(set.boxes);
     log::debug(fmt::format("parcels: read {:.2f} s ({}), prepared {:.2f} s, packed and indexed {:.2f} s", read_s, set.reader, prepare_s,
-                           stage_seconds()));
+                           stage.lap()));
     progress.report(1.0, "preparing parcels");
     return set;
 }

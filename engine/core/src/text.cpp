@@ -1,6 +1,7 @@
 #include <citycheck/core/text.hpp>
 
 #include <algorithm>
+#include <charconv>
 
 namespace citycheck {
 
@@ -23,6 +24,12 @@ std::vector<std::string> split_list(std::string_view text, char separator) {
         start = end + 1;
     }
     return out;
+}
+
+void append_fixed(std::string& out, double v, int decimals) {
+    char buf[512];  // the longest double in fixed notation (309 digits) with up to 100 decimals
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, std::clamp(decimals, 0, 100));
+    if (ec == std::errc()) out.append(buf, end);
 }
 
 }  // namespace citycheck
