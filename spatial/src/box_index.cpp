@@ -7,7 +7,9 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <utility>
 
+#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
 
@@ -18,30 +20,35 @@ Box merge(const Box& a, const Box& b) {
     return {std::min(a.xmin, b.xmin), std::min(a.ymin, b.ymin), std::max(a.xmax, b.xmax), std::max(a.ymax, b.ymax)};
 }
 
-// Reorders (boxes, refs) together into STR order.
+// Reorders (boxes, refs) together into STR order. Sorts (centre, index) pairs rather than indices
+// compared through the boxes: the keys sit in the array being sorted, not in random cache lines.
+// The order is total (ties by index), so it is the same for any sort algorithm and thread count.
 void str_order(std::vector<Box>& boxes, std::vector<std::uint32_t>& refs, std::size_t node_size) {
     const std::size_t n = boxes.size();
-    std::vector<std::size_t> order(n);
-    std::iota(order.begin(), order.end(), 0);
-    auto cx = [&](std::size_t i) { return boxes[i].xmin + boxes[i].xmax; };
-    auto cy = [&](std::size_t i) { return boxes[i].ymin + boxes[i].ymax; };
-    // Ties broken by position so the order (and so query results) never depends on the sort algorithm.
-    // A total order, so the parallel sort gives the same result on any number of threads.
-    tbb::parallel_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cx(a) < cx(b) || (cx(a) == cx(b) && a < b); });
+    using Keyed = std::pair<double, std::uint32_t>;
+    std::vector<Keyed> by_x(n);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 16384), [&](const auto& r) {
+        for (std::size_t i = r.begin(); i < r.end(); ++i) by_x[i] = {boxes[i].xmin + boxes[i].xmax, static_cast<std::uint32_t>(i)};
+    });
+    tbb::parallel_sort(by_x.begin(), by_x.end());
     const std::size_t leaves = (n + node_size - 1) / node_size;
     const auto slices = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(leaves))));
     const std::size_t per_slice = slices * node_size;
-    tbb::parallel_for(std::size_t(0), (n + per_slice - 1) / per_slice, [&](std::size_t k) {
-        const std::size_t s = k * per_slice, e = std::min(n, s + per_slice);
-        std::sort(order.begin() + static_cast<std::ptrdiff_t>(s), order.begin() + static_cast<std::ptrdiff_t>(e),
-                  [&](std::size_t a, std::size_t b) { return cy(a) < cy(b) || (cy(a) == cy(b) && a < b); });
-    });
     std::vector<Box> b2(n);
     std::vector<std::uint32_t> r2(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        b2[i] = boxes[order[i]];
-        r2[i] = refs[order[i]];
-    }
+    tbb::parallel_for(std::size_t(0), (n + per_slice - 1) / per_slice, [&](std::size_t k) {
+        const std::size_t s = k * per_slice, e = std::min(n, s + per_slice);
+        std::vector<Keyed> by_y(e - s);
+        for (std::size_t i = s; i < e; ++i) {
+            const Box& bx = boxes[by_x[i].second];
+            by_y[i - s] = {bx.ymin + bx.ymax, by_x[i].second};
+        }
+        std::sort(by_y.begin(), by_y.end());
+        for (std::size_t i = s; i < e; ++i) {
+            b2[i] = boxes[by_y[i - s].second];
+            r2[i] = refs[by_y[i - s].second];
+        }
+    });
     boxes.swap(b2);
     refs.swap(r2);
 }

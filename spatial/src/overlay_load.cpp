@@ -481,20 +481,48 @@ std::vector<RawChunk> read_chunks_ogr(OGRLayer& layer, const ParcelSource& src, 
 
 }  // namespace
 
+namespace {
+
+// The parcel layer opened and filtered, with its CRS resolved and the working CRS chosen.
+struct OpenedParcels {
+    DatasetPtr ds;
+    OGRLayer* layer = nullptr;
+    Crs source_crs, crs;
+    std::vector<std::string> warnings;
+};
+
+OpenedParcels open_parcels(const ParcelSource& src) {
+    OpenedParcels o;
+    o.ds = open_dataset(src.path, DatasetKind::vector, vector_open_options(src.path, src.encoding));
+    o.layer = &choose_layer(*o.ds, src.path, src.layer, "DLTB");
+    apply_filters(*o.layer, src);
+    o.source_crs = resolve_layer_crs(*o.layer, src.crs.empty() ? Crs{} : Crs::from_user_input(src.crs), src.path, o.warnings);
+    o.crs = working_crs_for(o.source_crs, *o.layer);
+    return o;
+}
+
+}  // namespace
+
+Crs parcels_working_crs(const ParcelSource& src) {
+    GdalEnvironment::ensure();
+    return open_parcels(src).crs;
+}
+
 ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Progress& progress) {
     GdalEnvironment::ensure();
     if (src.code_field.empty()) throw UsageError("the class code field is required (--code-field DLBM)");
-    auto ds = open_dataset(src.path, DatasetKind::vector, vector_open_options(src.path, src.encoding));
-    OGRLayer& layer = choose_layer(*ds, src.path, src.layer, "DLTB");
+    OpenedParcels opened = open_parcels(src);
+    auto& ds = opened.ds;
+    OGRLayer& layer = *opened.layer;
     ParcelSet set;
     set.path = src.path;
     set.layer = layer.GetName();
     set.area = area;
     const int code_idx = field_index(layer, src.code_field, src.path, "class code");
     const int area_idx = area.basis == AreaBasis::field ? field_index(layer, area.field, src.path, "area") : -1;
-    apply_filters(layer, src);
-    set.source_crs = resolve_layer_crs(layer, src.crs.empty() ? Crs{} : Crs::from_user_input(src.crs), src.path, set.report.warnings);
-    set.crs = working_crs_for(set.source_crs, layer);
+    set.source_crs = opened.source_crs;
+    set.crs = opened.crs;
+    set.report.warnings = std::move(opened.warnings);
 
     // 1. Read attributes and raw WKB: a GeoPackage through SQLite when the direct reader gives the
     //    same result as OGR, else through OGR; a GeoPackage of 50 000 features or more in FID ranges

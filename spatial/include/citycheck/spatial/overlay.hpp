@@ -115,6 +115,11 @@ struct OverlayZones {
 
 ParcelSet load_parcels(const ParcelSource& source, const AreaSpec& area, const Progress& progress = {});
 
+// The working CRS load_parcels will choose (the layer's own when projected in metres, else the
+// CGCS2000 GK zone of its centre), found without reading the parcels: zones can then be loaded
+// at the same time.
+Crs parcels_working_crs(const ParcelSource& source);
+
 // Zones reprojected to target (the parcels' working CRS); invalid ones repaired and counted.
 OverlayZones load_zones(const ZoneSource& source, const Crs& target);
 
