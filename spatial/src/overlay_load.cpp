@@ -20,6 +20,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
@@ -591,63 +592,102 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
         if (geodesic) w.to_lonlat.emplace(work, detail::cgcs2000_geographic());
         return w;
     });
-    std::vector<Prepared> prepared(raw.size());
+    // Per parcel a small trivially copyable record, written in parallel into memory that is not
+    // zeroed first; the rare extras (repairs, rewritten WKB) go to their block's own list.
+    struct Measured {
+        double planar, basis;
+        Box box;
+        std::uint32_t extra;  // index into its block's extras, or kNone
+        bool polygonal;
+    };
+    struct Extra {
+        bool repaired;
+        double repair_change;
+        std::string repair_reason;
+        std::vector<unsigned char> wkb;  // empty: the raw WKB is already right
+    };
+    constexpr std::uint32_t kNone = UINT32_MAX;
+    constexpr std::size_t kBlock = 512;
+    const std::size_t n = raw.size(), blocks = (n + kBlock - 1) / kBlock;
+    std::unique_ptr<Measured[]> measured(new Measured[n]);
+    std::vector<std::vector<Extra>> extras(blocks);
+    std::vector<std::size_t> block_kept(blocks + 1, 0), block_bytes(blocks + 1, 0);  // counts, then offsets
     {
         const Progress prep_progress = progress.scaled(0.4, 1.0);  // outlives the counter
-        ProgressCounter counter(prep_progress, raw.size(), "preparing parcels");
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, raw.size(), 512), [&](const tbb::blocked_range<std::size_t>& r) {
+        ProgressCounter counter(prep_progress, n, "preparing parcels");
+        tbb::parallel_for(std::size_t(0), blocks, [&](std::size_t blk) {
             Worker& w = workers.local();
-            for (std::size_t i = r.begin(); i != r.end(); ++i) {
+            const std::size_t end = std::min(n, (blk + 1) * kBlock);
+            for (std::size_t i = blk * kBlock; i != end; ++i) {
+                Prepared p;
                 try {
-                    prepared[i] = prepare_geometry(w, raw_wkb(i), geodesic);
+                    p = prepare_geometry(w, raw_wkb(i), geodesic);
                 } catch (const Error& e) {
                     throw InputError(e.message(), ErrorContext{src.path, set.layer, {}, std::to_string(raw[i].fid)});
                 }
+                Measured& m = measured[i];
+                m = {p.planar, p.basis, p.box, kNone, p.state != Prepared::State::non_polygonal};
+                if (!m.polygonal) continue;
+                ++block_kept[blk + 1];
+                block_bytes[blk + 1] += p.wkb.empty() ? raw[i].wkb_size : p.wkb.size();
+                if (p.repaired || !p.wkb.empty()) {
+                    m.extra = static_cast<std::uint32_t>(extras[blk].size());
+                    extras[blk].push_back({p.repaired, p.repair_change, std::move(p.repair_reason), std::move(p.wkb)});
+                }
             }
-            counter.step(r.size());
+            counter.step(end - blk * kBlock);
         });
     }
     const double prepare_s = stage.lap();
 
-    // 3. Packing in input order (deterministic): attributes serially, then the geometries copied
-    //    into one buffer in parallel at offsets known in advance.
-    const std::size_t n = raw.size();
-    set.fid.reserve(n);
-    set.code_of.reserve(n);
-    set.wkb_offset.reserve(n + 1);
-    set.wkb_offset.push_back(0);
-    std::vector<std::size_t> kept;
-    kept.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        auto& p = prepared[i];
-        if (p.state == Prepared::State::non_polygonal) {
-            ++set.report.non_polygonal;
-            continue;
-        }
-        if (p.repaired) {
-            ++set.report.repaired;
-            set.report.repair_area_change_m2 += p.repair_change;
-            if (set.report.repaired_examples.size() < MAX_EXAMPLES)
-                set.report.repaired_examples.push_back(fmt::format("fid {}: {}", raw[i].fid, p.repair_reason));
-        }
-        kept.push_back(i);
-        set.wkb_offset.push_back(set.wkb_offset.back() + (p.wkb.empty() ? raw[i].wkb_size : p.wkb.size()));
-        set.fid.push_back(raw[i].fid);
-        set.code_of.push_back(raw[i].code);
-        set.planar_area.push_back(p.planar);
-        set.basis_area.push_back(area.basis == AreaBasis::field ? raw[i].field_area : p.basis);
-        if (area.basis == AreaBasis::field) set.field_area.push_back(raw[i].field_area);
-        set.boxes.push_back(p.box);
+    // 3. Packing in input order (deterministic): block offsets first, then every block writes its
+    //    parcels' attributes and WKB at known positions in parallel.
+    for (std::size_t blk = 0; blk < blocks; ++blk) {
+        block_kept[blk + 1] += block_kept[blk];
+        block_bytes[blk + 1] += block_bytes[blk];
     }
-    set.wkb.resize(set.wkb_offset.back());
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, kept.size(), 4096), [&](const tbb::blocked_range<std::size_t>& r) {
-        for (std::size_t k = r.begin(); k != r.end(); ++k) {
-            const std::size_t i = kept[k];
-            const std::span<const unsigned char> src_bytes =
-                prepared[i].wkb.empty() ? raw_wkb(i) : std::span<const unsigned char>(prepared[i].wkb);
-            std::copy(src_bytes.begin(), src_bytes.end(), set.wkb.begin() + static_cast<std::ptrdiff_t>(set.wkb_offset[k]));
-            std::vector<unsigned char>().swap(prepared[i].wkb);
+    const std::size_t kept = block_kept[blocks];
+    set.report.non_polygonal += n - kept;
+    for (std::size_t blk = 0; blk < blocks; ++blk)  // the repair report in input order
+        for (std::size_t i = blk * kBlock, end = std::min(n, (blk + 1) * kBlock); i != end; ++i) {
+            if (measured[i].extra == kNone || !measured[i].polygonal) continue;
+            const Extra& x = extras[blk][measured[i].extra];
+            if (!x.repaired) continue;
+            ++set.report.repaired;
+            set.report.repair_area_change_m2 += x.repair_change;
+            if (set.report.repaired_examples.size() < MAX_EXAMPLES)
+                set.report.repaired_examples.push_back(fmt::format("fid {}: {}", raw[i].fid, x.repair_reason));
         }
+    const bool field = area.basis == AreaBasis::field;
+    set.fid.resize(kept);
+    set.code_of.resize(kept);
+    set.planar_area.resize(kept);
+    set.basis_area.resize(kept);
+    if (field) set.field_area.resize(kept);
+    set.boxes.resize(kept);
+    set.wkb_offset.resize(kept + 1);
+    set.wkb_offset[kept] = block_bytes[blocks];
+    set.wkb.resize(block_bytes[blocks]);
+    tbb::parallel_for(std::size_t(0), blocks, [&](std::size_t blk) {
+        std::size_t k = block_kept[blk], at = block_bytes[blk];
+        for (std::size_t i = blk * kBlock, end = std::min(n, (blk + 1) * kBlock); i != end; ++i) {
+            const Measured& m = measured[i];
+            if (!m.polygonal) continue;
+            set.fid[k] = raw[i].fid;
+            set.code_of[k] = raw[i].code;
+            set.planar_area[k] = m.planar;
+            set.basis_area[k] = field ? raw[i].field_area : m.basis;
+            if (field) set.field_area[k] = raw[i].field_area;
+            set.boxes[k] = m.box;
+            set.wkb_offset[k] = at;
+            const std::span<const unsigned char> bytes = m.extra != kNone && !extras[blk][m.extra].wkb.empty()
+                                                             ? std::span<const unsigned char>(extras[blk][m.extra].wkb)
+                                                             : raw_wkb(i);
+            std::copy(bytes.begin(), bytes.end(), set.wkb.begin() + static_cast<std::ptrdiff_t>(at));
+            at += bytes.size();
+            ++k;
+        }
+        std::vector<Extra>().swap(extras[blk]);
     });
     std::vector<RawChunk>().swap(chunks);
     set.report.used = set.fid.size();
