@@ -549,31 +549,38 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
             chunks = read_chunks_ogr(layer, src, ranges, reader, progress);
             set.reader = "ogr";
         }
+        // Codes numbered in order of first appearance over the chunks in order (serial: few codes),
+        // then the features of every chunk copied to their place in parallel.
         std::unordered_map<std::string, std::uint32_t> code_ids;
-        std::size_t total = 0;
-        for (const auto& c : chunks) total += c.features.size();
-        raw.reserve(total);
+        std::vector<std::vector<std::uint32_t>> global(chunks.size());
+        std::vector<std::size_t> first(chunks.size() + 1, 0);
         for (std::uint32_t ci = 0; ci < chunks.size(); ++ci) {
-            auto& c = chunks[ci];
+            const auto& c = chunks[ci];
             set.report.read += c.report.read;
             set.report.null_geometry += c.report.null_geometry;
             set.report.empty_geometry += c.report.empty_geometry;
             set.report.non_polygonal += c.report.non_polygonal;
             set.report.null_code += c.report.null_code;
             set.report.null_area_field += c.report.null_area_field;
-            std::vector<std::uint32_t> global(c.codes.size());
-            for (std::size_t k = 0; k < c.codes.size(); ++k) {
-                auto [it, inserted] = code_ids.try_emplace(c.codes[k], static_cast<std::uint32_t>(set.codes.size()));
-                if (inserted) set.codes.push_back(c.codes[k]);
-                global[k] = it->second;
+            for (const auto& code : c.codes) {
+                auto [it, inserted] = code_ids.try_emplace(code, static_cast<std::uint32_t>(set.codes.size()));
+                if (inserted) set.codes.push_back(code);
+                global[ci].push_back(it->second);
             }
-            for (auto& f : c.features) {
-                f.code = global[f.code];
-                f.chunk = ci;
-                raw.push_back(f);
+            first[ci + 1] = first[ci] + c.features.size();
+        }
+        raw.resize(first.back());
+        tbb::parallel_for(std::size_t(0), chunks.size(), [&](std::size_t ci) {
+            auto& c = chunks[ci];
+            RawFeature* out = raw.data() + first[ci];
+            for (const auto& f : c.features) {
+                *out = f;
+                out->code = global[ci][f.code];
+                out->chunk = static_cast<std::uint32_t>(ci);
+                ++out;
             }
             std::vector<RawFeature>().swap(c.features);
-        }
+        });
     }
     const double read_s = stage.lap();
     const auto raw_wkb = [&](std::size_t i) {
