@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numeric>
 #include <utility>
 
 #include <tbb/blocked_range.h>
@@ -20,10 +19,10 @@ Box merge(const Box& a, const Box& b) {
     return {std::min(a.xmin, b.xmin), std::min(a.ymin, b.ymin), std::max(a.xmax, b.xmax), std::max(a.ymax, b.ymax)};
 }
 
-// Reorders (boxes, refs) together into STR order. Sorts (centre, index) pairs rather than indices
+// The boxes in STR order, with their input indices (refs). Sorts (centre, index) pairs rather than indices
 // compared through the boxes: the keys sit in the array being sorted, not in random cache lines.
 // The order is total (ties by index), so it is the same for any sort algorithm and thread count.
-void str_order(std::vector<Box>& boxes, std::vector<std::uint32_t>& refs, std::size_t node_size) {
+void str_order(const std::vector<Box>& boxes, std::vector<Box>& ordered, std::vector<std::uint32_t>& refs, std::size_t node_size) {
     const std::size_t n = boxes.size();
     using Keyed = std::pair<double, std::uint32_t>;
     std::vector<Keyed> by_x(n);
@@ -34,8 +33,8 @@ void str_order(std::vector<Box>& boxes, std::vector<std::uint32_t>& refs, std::s
     const std::size_t leaves = (n + node_size - 1) / node_size;
     const auto slices = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(leaves))));
     const std::size_t per_slice = slices * node_size;
-    std::vector<Box> b2(n);
-    std::vector<std::uint32_t> r2(n);
+    ordered.resize(n);
+    refs.resize(n);
     tbb::parallel_for(std::size_t(0), (n + per_slice - 1) / per_slice, [&](std::size_t k) {
         const std::size_t s = k * per_slice, e = std::min(n, s + per_slice);
         std::vector<Keyed> by_y(e - s);
@@ -45,12 +44,10 @@ void str_order(std::vector<Box>& boxes, std::vector<std::uint32_t>& refs, std::s
         }
         std::sort(by_y.begin(), by_y.end());
         for (std::size_t i = s; i < e; ++i) {
-            b2[i] = boxes[by_y[i - s].second];
-            r2[i] = refs[by_y[i - s].second];
+            ordered[i] = boxes[by_y[i - s].second];
+            refs[i] = by_y[i - s].second;
         }
     });
-    boxes.swap(b2);
-    refs.swap(r2);
 }
 }  // namespace
 
@@ -58,13 +55,8 @@ BoxIndex::BoxIndex(const std::vector<Box>& boxes, std::size_t node_size) : m_ite
     if (boxes.size() >= std::numeric_limits<std::uint32_t>::max()) throw InputError("too many features for one index");
     if (node_size < 2) throw InternalError("BoxIndex node size must be at least 2");
     if (boxes.empty()) return;
-    std::vector<Box> leaves = boxes;
-    std::vector<std::uint32_t> refs(boxes.size());
-    std::iota(refs.begin(), refs.end(), 0u);
-    str_order(leaves, refs, node_size);
+    str_order(boxes, m_boxes, m_refs, node_size);
     m_level_start.push_back(0);
-    m_boxes = std::move(leaves);
-    m_refs = std::move(refs);
     // Upper levels group consecutive runs of the level below (already in STR order).
     std::size_t lstart = 0, lcount = m_boxes.size();
     while (lcount > 1) {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include <citycheck/core/progress.hpp>
+#include <citycheck/core/uninitialized_vector.hpp>
 #include <citycheck/spatial/box_index.hpp>
 #include <citycheck/spatial/crs.hpp>
 #include <citycheck/spatial/land_scheme.hpp>
@@ -95,7 +96,7 @@ struct ParcelSet {
     std::vector<double> basis_area;       // per parcel on the chosen basis
     std::vector<double> field_area;       // per parcel (AreaBasis::field)
     std::vector<Box> boxes;
-    std::vector<unsigned char> wkb;       // all geometries, concatenated
+    UninitializedVector<unsigned char> wkb;  // all geometries, concatenated (filled in parallel)
     std::vector<std::size_t> wkb_offset;  // size() + 1 offsets into wkb
     BoxIndex index;
     InputReport report;
