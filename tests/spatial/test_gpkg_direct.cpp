@@ -239,8 +239,8 @@ ParcelSet load(const std::string& path, bool direct, const Load& l = {}) {
     return load_parcels(ps, AreaSpec::parse(l.area));
 }
 
-template <class T>
-bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+template <class T, class A>
+bool same_bits(const std::vector<T, A>& a, const std::vector<T, A>& b) {
     return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
 }
 

@@ -90,14 +90,15 @@ struct ParcelSet {
     std::string reader;  // "gpkg-direct" (SQLite, no OGR features) or "ogr"
     AreaSpec area;
     std::vector<std::string> codes;       // distinct codes, trimmed, in order of first appearance
-    std::vector<std::uint32_t> code_of;   // per parcel → index into codes
-    std::vector<std::int64_t> fid;        // per parcel
-    std::vector<double> planar_area;      // per parcel, m² in crs
-    std::vector<double> basis_area;       // per parcel on the chosen basis
-    std::vector<double> field_area;       // per parcel (AreaBasis::field)
+    // Per-parcel columns are filled in parallel right after they are sized: not zeroed first.
+    UninitializedVector<std::uint32_t> code_of;   // per parcel → index into codes
+    UninitializedVector<std::int64_t> fid;        // per parcel
+    UninitializedVector<double> planar_area;      // per parcel, m² in crs
+    UninitializedVector<double> basis_area;       // per parcel on the chosen basis
+    UninitializedVector<double> field_area;       // per parcel (AreaBasis::field)
     std::vector<Box> boxes;
-    UninitializedVector<unsigned char> wkb;  // all geometries, concatenated (filled in parallel)
-    std::vector<std::size_t> wkb_offset;  // size() + 1 offsets into wkb
+    UninitializedVector<unsigned char> wkb;       // all geometries, concatenated
+    UninitializedVector<std::size_t> wkb_offset;  // size() + 1 offsets into wkb
     BoxIndex index;
     InputReport report;
 
