@@ -2,6 +2,7 @@
 //                   [--area planar|ellipsoidal|field:TBDLMJ] -o out.csv
 #include "command_registry.hpp"
 
+#include <exception>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -76,12 +77,28 @@ void add_landuse_command(CLI::App& app, CliContext& ctx) {
             std::optional<spatial::ParcelSet> loaded_parcels;
             std::optional<spatial::OverlayZones> loaded_zones;
             double zones_s = 0;
-            tbb::parallel_invoke([&] { loaded_parcels = spatial::load_parcels(o->parcels, area, progress.scaled(0.0, 0.4)); },
-                                 [&] {
-                                     Stopwatch zone_clock;
-                                     loaded_zones = spatial::load_zones(o->zones, work);
-                                     zones_s = zone_clock.lap();
-                                 });
+            // Neither branch throws into parallel_invoke (that would cancel the other one midway);
+            // errors are rethrown after both finished, the parcels' first, as when run in turn.
+            std::exception_ptr parcels_error, zones_error;
+            tbb::parallel_invoke(
+                [&] {
+                    try {
+                        loaded_parcels = spatial::load_parcels(o->parcels, area, progress.scaled(0.0, 0.4));
+                    } catch (...) {
+                        parcels_error = std::current_exception();
+                    }
+                },
+                [&] {
+                    try {
+                        Stopwatch zone_clock;
+                        loaded_zones = spatial::load_zones(o->zones, work);
+                        zones_s = zone_clock.lap();
+                    } catch (...) {
+                        zones_error = std::current_exception();
+                    }
+                });
+            if (parcels_error) std::rethrow_exception(parcels_error);
+            if (zones_error) std::rethrow_exception(zones_error);
             auto& parcels = *loaded_parcels;
             auto& zones = *loaded_zones;
             const double parcels_s = clock.lap();

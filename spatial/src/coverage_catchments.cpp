@@ -83,6 +83,7 @@ void network_catchments(const RoadGraph& graph, const FacilitySet& facilities, s
             c.fid = facilities.items[f].fid;
             c.reach = facilities.items[f].reach;
             c.access_points = src_begin[f + 1] - src_begin[f];
+            c.demand_within_reach = 0;
             if (c.access_points == 0) continue;
             const std::span<const Source> own(sources.data() + src_begin[f], c.access_points);
             multi_source_search(graph, own, max_reach, w.search);

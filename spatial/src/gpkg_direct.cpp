@@ -30,6 +30,7 @@ GpkgRows::GpkgRows(const GpkgTable& table, const std::string& filter) : m_table(
     const int rc = sqlite3_open_v2(table.path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
     m_db.reset(db);  // a handle comes back even when the open fails
     if (rc != SQLITE_OK) fail("cannot open the GeoPackage");
+    sqlite3_busy_timeout(db, 10000);  // wait for a writer's lock (ms) instead of failing at once
     std::string sql = "SELECT " + quote_identifier(table.fid_column) + ", " + quote_identifier(table.geometry_column) + ", " +
                       quote_identifier(table.code_column);
     if (!table.area_column.empty()) sql += ", " + quote_identifier(table.area_column);

@@ -20,8 +20,6 @@ namespace {
 
 double pct(double a, double whole) { return whole > 0 ? 100.0 * a / whole : 0.0; }
 
-
-
 // One value column of the wide layout.
 struct Column {
     std::string name;

@@ -34,7 +34,9 @@ EdgeIndex::EdgeIndex(const RoadGraph& graph, double cell_size, const std::functi
     // Two passes (count, fill) give a compact CSR over cells; each pass runs over a few slices of
     // the edges in parallel, slice s of a cell after slices 0..s-1, so the order is the serial one.
     const std::size_t cells = static_cast<std::size_t>(m_cols * m_rows), edges = graph.edge_count();
-    const std::size_t slices = std::clamp<std::size_t>(static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()), 1, 8);
+    // Each slice counts over every cell: at most 64 MB of counters in all.
+    const std::size_t slices = std::clamp<std::size_t>(
+        std::min(static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()), (std::size_t(16) << 20) / (cells + 1)), 1, 8);
     const std::size_t per = (edges + slices - 1) / slices;
     auto for_each_cell = [&](std::size_t slice, auto&& fn) {
         for (std::size_t ei = slice * per, end = std::min(edges, (slice + 1) * per); ei < end; ++ei) {
@@ -55,12 +57,17 @@ EdgeIndex::EdgeIndex(const RoadGraph& graph, double cell_size, const std::functi
         for_each_cell(s, [&](std::size_t cell, std::uint32_t, std::uint32_t) { ++next[s][cell]; });
     });
     std::vector<std::uint32_t> counts(cells + 1, 0);
-    std::uint32_t running = 0;
+    std::uint64_t running = 0;
     for (std::size_t c = 0; c < cells; ++c) {
-        counts[c] = running;
-        for (auto& n : next) running += std::exchange(n[c], running);
+        counts[c] = static_cast<std::uint32_t>(running);
+        for (auto& n : next) {
+            const std::uint32_t here = n[c];
+            n[c] = static_cast<std::uint32_t>(running);
+            running += here;
+        }
+        if (running > UINT32_MAX) throw UsageError("edge index too large for the network; raise the cell size");
     }
-    counts[cells] = running;
+    counts[cells] = static_cast<std::uint32_t>(running);
     m_items.resize(running);
     tbb::parallel_for(std::size_t(0), slices, [&](std::size_t s) {
         for_each_cell(s, [&](std::size_t cell, std::uint32_t e, std::uint32_t k) {
@@ -198,17 +205,23 @@ void SearchWorkspace::prepare(std::size_t nodes) {
 
 namespace {
 
-// A 4-ary min-heap of (distance, node) with lazy deletion: shallower than a binary heap, and its
-// children share a cache line. Keys are the distances' bit patterns (a non-negative double orders
-// like its bits as an unsigned integer), so the child choice is branch-free. Equal distances pop in
+// A 4-ary min-heap of (distance, node) with lazy deletion: shallower than a binary heap, with a
+// node's children side by side. Keys are the distances' bit patterns mapped so that unsigned order
+// is numeric order (a seed may be a rounding error below zero), so the child choice is branch-free. Equal distances pop in
 // any order: labels do not depend on it, because a relaxation with an equal distance and a smaller
 // label re-settles the node (see multi_source_search).
 class QuadHeap {
   public:
     using Item = SearchWorkspace::HeapEntry;
     explicit QuadHeap(std::vector<Item>& items) : m_a(items) { m_a.clear(); }
-    static std::uint64_t key_of(double d) noexcept { return std::bit_cast<std::uint64_t>(d + 0.0); }  // -0 → +0
-    static double distance_of(std::uint64_t key) noexcept { return std::bit_cast<double>(key); }
+    // Non-negative doubles order like their bits; negative ones in reverse: flip accordingly.
+    static std::uint64_t key_of(double d) noexcept {
+        const auto u = std::bit_cast<std::uint64_t>(d + 0.0);  // -0 → +0
+        return u >> 63 ? ~u : u | (std::uint64_t(1) << 63);
+    }
+    static double distance_of(std::uint64_t key) noexcept {
+        return std::bit_cast<double>(key >> 63 ? key & ~(std::uint64_t(1) << 63) : ~key);
+    }
     bool empty() const noexcept { return m_a.empty(); }
     std::uint32_t top_node() const noexcept { return m_a.front().node; }
     void push(double d, std::uint32_t v) {

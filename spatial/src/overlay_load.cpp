@@ -28,6 +28,7 @@
 
 #include <fmt/format.h>
 #include <tbb/blocked_range.h>
+#include <tbb/task_group.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -453,8 +454,13 @@ std::vector<RawChunk> read_chunks_direct(const detail::GpkgTable& table, OGRLaye
     std::vector<std::string> filters;
     for (const auto& r : ranges) filters.push_back(filter_sql(layer, src, fid_range_sql(layer, r)));
     tbb::parallel_for(std::size_t(0), ranges.size(), [&](std::size_t i) {
-        detail::GpkgRows rows(table, filters[i]);
-        chunks[i] = reader.read_direct(rows, Progress(), -1);
+        std::optional<detail::GpkgRows> rows;
+        try {
+            rows.emplace(table, filters[i]);
+        } catch (const InputError& e) {  // as for the whole table above: OGR reads the layer instead
+            throw DirectReadUnsupported(e.message());
+        }
+        chunks[i] = reader.read_direct(*rows, Progress(), -1);
     });
     return chunks;
 }
@@ -530,6 +536,10 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
     //    in parallel (one connection or handle each). Chunks merge in range order.
     progress.report(0.0, "reading parcels");
     Stopwatch stage;  // stage times in the debug log
+    // The loops below fill buffers that are not zeroed first and that serial code reads next: they
+    // must run to the end even if a task group around this call is cancelled (e.g. a sibling
+    // loader failed), so they run in their own context.
+    tbb::task_group_context isolated(tbb::task_group_context::isolated);
     std::vector<RawFeature> raw;
     std::vector<RawChunk> chunks;  // hold the WKB bytes until the parcels are packed
     {
@@ -580,7 +590,7 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
                 ++out;
             }
             std::vector<RawFeature>().swap(c.features);
-        });
+        }, isolated);
     }
     const double read_s = stage.lap();
     const auto raw_wkb = [&](std::size_t i) {
@@ -643,7 +653,7 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
                 }
             }
             counter.step(end - blk * kBlock);
-        });
+        }, isolated);
     }
     const double prepare_s = stage.lap();
 
@@ -695,7 +705,7 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
             ++k;
         }
         std::vector<Extra>().swap(extras[blk]);
-    });
+    }, isolated);
     std::vector<RawChunk>().swap(chunks);
     set.report.used = set.fid.size();
     if (set.report.repaired)

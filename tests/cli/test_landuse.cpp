@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <fstream>
 
 #include "../spatial/overlay_fixture.hpp"
@@ -81,4 +83,26 @@ TEST(LanduseCliTest, GpkgOutputAndUsageErrors) {
     EXPECT_EQ(test::run_citycheck("landuse " + d.base() + "-o out.docx").exit_code, 2);
     EXPECT_EQ(test::run_citycheck("landuse " + d.base() + "--code-field NOPE -o " + out).exit_code, 2);
     EXPECT_EQ(test::run_citycheck("landuse /no/such.gpkg --code-field DLBM --zones " + d.zones + " -o " + out).exit_code, 3);
+}
+
+// Zones are read while the parcels are: an error in either is reported whole (the parcels' when
+// both fail, as if they were read in turn), never a crash of the other half.
+TEST(LanduseCliTest, ErrorsOfParcelsAndZonesReadAtTheSameTime) {
+    Data d;
+    const std::string out = (d.dir / "out.csv").string();
+    for (const char* threads : {"1", "2"}) {
+        const auto zones_bad = test::run_citycheck(std::string("--threads ") + threads + " landuse " + d.parcels +
+                                                   " --code-field DLBM --zones /no/such/zones.gpkg --id NAME -o " + out);
+        EXPECT_EQ(zones_bad.exit_code, 3) << zones_bad.err;
+        EXPECT_NE(zones_bad.err.find("/no/such/zones.gpkg"), std::string::npos) << zones_bad.err;
+        const auto field_bad = test::run_citycheck(std::string("--threads ") + threads + " landuse " + d.parcels +
+                                                   " --code-field DLBM --zones " + d.zones + " --id NOSUCHFIELD -o " + out);
+        EXPECT_NE(field_bad.exit_code, 0);
+        EXPECT_NE(field_bad.err.find("NOSUCHFIELD"), std::string::npos) << field_bad.err;
+        const auto both_bad = test::run_citycheck(std::string("--threads ") + threads + " landuse " + d.parcels +
+                                                  " --code-field NOPE --zones /no/such/zones.gpkg --id NAME -o " + out);
+        EXPECT_EQ(both_bad.exit_code, 2) << both_bad.err;  // the parcels' usage error, not the zones' input error
+        EXPECT_NE(both_bad.err.find("NOPE"), std::string::npos) << both_bad.err;
+        EXPECT_FALSE(std::filesystem::exists(out));
+    }
 }
