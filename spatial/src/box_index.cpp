@@ -55,6 +55,10 @@ BoxIndex::BoxIndex(const std::vector<Box>& boxes, std::size_t node_size) : m_ite
     if (boxes.size() >= std::numeric_limits<std::uint32_t>::max()) throw InputError("too many features for one index");
     if (node_size < 2) throw InternalError("BoxIndex node size must be at least 2");
     if (boxes.empty()) return;
+    std::size_t total = boxes.size();  // all levels, so that appending the upper ones never reallocates
+    for (std::size_t level = boxes.size(); level > 1; level = (level + node_size - 1) / node_size) total += (level + node_size - 1) / node_size;
+    m_boxes.reserve(total);
+    m_refs.reserve(total);
     str_order(boxes, m_boxes, m_refs, node_size);
     m_level_start.push_back(0);
     // Upper levels group consecutive runs of the level below (already in STR order).

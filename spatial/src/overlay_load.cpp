@@ -618,6 +618,7 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
         bool polygonal;
     };
     struct Extra {
+        std::size_t parcel;  // index into raw
         bool repaired;
         double repair_change;
         std::string repair_reason;
@@ -649,7 +650,7 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
                 block_bytes[blk + 1] += p.wkb.empty() ? raw[i].wkb_size : p.wkb.size();
                 if (p.repaired || !p.wkb.empty()) {
                     m.extra = static_cast<std::uint32_t>(extras[blk].size());
-                    extras[blk].push_back({p.repaired, p.repair_change, std::move(p.repair_reason), std::move(p.wkb)});
+                    extras[blk].push_back({i, p.repaired, p.repair_change, std::move(p.repair_reason), std::move(p.wkb)});
                 }
             }
             counter.step(end - blk * kBlock);
@@ -665,15 +666,13 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
     }
     const std::size_t kept = block_kept[blocks];
     set.report.non_polygonal += n - kept;
-    for (std::size_t blk = 0; blk < blocks; ++blk)  // the repair report in input order
-        for (std::size_t i = blk * kBlock, end = std::min(n, (blk + 1) * kBlock); i != end; ++i) {
-            if (measured[i].extra == kNone || !measured[i].polygonal) continue;
-            const Extra& x = extras[blk][measured[i].extra];
+    for (const auto& block : extras)  // the repair report in input order (extras only hold kept parcels)
+        for (const Extra& x : block) {
             if (!x.repaired) continue;
             ++set.report.repaired;
             set.report.repair_area_change_m2 += x.repair_change;
             if (set.report.repaired_examples.size() < MAX_EXAMPLES)
-                set.report.repaired_examples.push_back(fmt::format("fid {}: {}", raw[i].fid, x.repair_reason));
+                set.report.repaired_examples.push_back(fmt::format("fid {}: {}", raw[x.parcel].fid, x.repair_reason));
         }
     const bool field = area.basis == AreaBasis::field;
     set.fid.resize(kept);
