@@ -35,26 +35,20 @@ class WkbReader {
         v = m_b[m_pos++];
         return true;
     }
-    bool u32(std::uint32_t& v, bool little) {
-        if (m_pos + 4 > m_b.size()) return false;
-        unsigned char t[4];
-        std::memcpy(t, m_b.data() + m_pos, 4);
-        if (!little) std::reverse(t, t + 4);
-        std::memcpy(&v, t, 4);
-        m_pos += 4;
-        return true;
-    }
-    bool f64(double& v, bool little) {
-        if (m_pos + 8 > m_b.size()) return false;
-        unsigned char t[8];
-        std::memcpy(t, m_b.data() + m_pos, 8);
-        if (!little) std::reverse(t, t + 8);
-        std::memcpy(&v, t, 8);
-        m_pos += 8;
-        return true;
-    }
+    bool u32(std::uint32_t& v, bool little) { return value(v, little); }
+    bool f64(double& v, bool little) { return value(v, little); }
 
   private:
+    template <class T>  // a fixed-size number in the given byte order
+    bool value(T& v, bool little) {
+        if (m_pos + sizeof(T) > m_b.size()) return false;
+        unsigned char t[sizeof(T)];
+        std::memcpy(t, m_b.data() + m_pos, sizeof(T));
+        if (!little) std::reverse(t, t + sizeof(T));
+        std::memcpy(&v, t, sizeof(T));
+        m_pos += sizeof(T);
+        return true;
+    }
     std::span<const unsigned char> m_b;
     std::size_t m_pos = 0;
 };

@@ -91,13 +91,9 @@ std::pair<double, double> layer_area_and_covered(const fs::path& gpkg, const std
 class ReportStoreCli : public ::testing::TestWithParam<std::string> {
   protected:
     void SetUp() override {
-        if (GetParam() == "postgis") {
-            const char* pg = std::getenv("CITYCHECK_TEST_PG");
-            if (!pg || !*pg) GTEST_SKIP() << "CITYCHECK_TEST_PG is not set (scripts/test.sh starts a PostGIS cluster); PostGIS store tests skipped";
-            m_store = pg;
-        } else {
-            m_store = (m_tmp / "store.gpkg").string();
-        }
+        const auto location = ct::store_location(GetParam(), m_tmp);
+        if (!location) GTEST_SKIP() << ct::kNoPostgisMessage;
+        m_store = *location;
     }
     // A city name no other test (or process) uses in a shared PostGIS store.
     std::string unique(const std::string& base) const {

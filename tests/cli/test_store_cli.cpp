@@ -85,13 +85,9 @@ int wait_exit(pid_t pid) {
 class StoreCli : public ::testing::TestWithParam<std::string> {
   protected:
     void SetUp() override {
-        if (GetParam() == "postgis") {
-            const char* pg = std::getenv("CITYCHECK_TEST_PG");
-            if (!pg || !*pg) GTEST_SKIP() << "CITYCHECK_TEST_PG is not set (scripts/test.sh starts a PostGIS cluster); PostGIS store tests skipped";
-            m_store = pg;
-        } else {
-            m_store = (m_tmp / "store.gpkg").string();
-        }
+        const auto location = ct::store_location(GetParam(), m_tmp);
+        if (!location) GTEST_SKIP() << ct::kNoPostgisMessage;
+        m_store = *location;
     }
     ct::TempDir m_tmp;
     std::string m_store;

@@ -39,13 +39,9 @@ std::string city(const std::string& base) { return base + "·" + test_name() + "
 class StoreTest : public ::testing::TestWithParam<std::string> {
   protected:
     void SetUp() override {
-        if (GetParam() == "postgis") {
-            const char* pg = std::getenv("CITYCHECK_TEST_PG");
-            if (!pg || !*pg) GTEST_SKIP() << "CITYCHECK_TEST_PG is not set (scripts/test.sh starts a PostGIS cluster); PostGIS store tests skipped";
-            m_location = pg;
-        } else {
-            m_location = (m_tmp / "store.gpkg").string();
-        }
+        const auto location = ct::store_location(GetParam(), m_tmp);
+        if (!location) GTEST_SKIP() << ct::kNoPostgisMessage;
+        m_location = *location;
     }
     HealthCheckConfig synthetic(const std::string& extra = "") {
         ct::write_synthetic_city(m_tmp.path());

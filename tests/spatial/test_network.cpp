@@ -82,12 +82,14 @@ residential: 0 -1000, 0 0, 0 1000
 footway: 1000 0, 1000 1000, 0 1000
 )";
 
-// A 20x20 grid of straight streets 100 m apart over 2 km × 2 km, split at their crossings.
-RoadGraph street_grid_2km() {
+// An n × n grid of straight streets 100 m apart (n + 1 in each direction, n × 100 m long), split at
+// their crossings.
+RoadGraph street_grid(int n) {
     std::string text;
-    for (int i = 0; i <= 20; ++i) {
-        text += "residential: 0 " + std::to_string(i * 100) + ", 2000 " + std::to_string(i * 100) + "\n";
-        text += "residential: " + std::to_string(i * 100) + " 0, " + std::to_string(i * 100) + " 2000\n";
+    const std::string side = std::to_string(n * 100);
+    for (int i = 0; i <= n; ++i) {
+        text += "residential: 0 " + std::to_string(i * 100) + ", " + side + " " + std::to_string(i * 100) + "\n";
+        text += "residential: " + std::to_string(i * 100) + " 0, " + std::to_string(i * 100) + " " + side + "\n";
     }
     GraphBuildOptions split;
     split.split_crossings = true;
@@ -381,7 +383,7 @@ TEST(Coverage, EuclideanDiscMatchesPiRSquared) {
 
 TEST(Coverage, ThreadInvariant) {
     // A 20x20 grid of streets, 100 m apart, and facilities at some nodes; demand on a 7 m grid.
-    const auto g = street_grid_2km();
+    const auto g = street_grid(20);
     EXPECT_EQ(g.node_count(), 21u * 21u);
     ZonePolygons zones;
     zones.ids = {"a", "b"};
@@ -421,7 +423,7 @@ TEST(Coverage, ThreadInvariant) {
 // checked against compute_coverage run once per facility, with different reaches and the access
 // leg counted.
 TEST(Coverage, CatchmentsEqualTheCoverageOfEachFacilityAlone) {
-    const auto g = street_grid_2km();
+    const auto g = street_grid(20);
     ZonePolygons zones;
     zones.ids = {"all"};
     zones.polygons = {square(0, 0, 2000, 2000)};
@@ -465,14 +467,7 @@ TEST(RoadDensity, ClipsToZonesAndCountsIntersections) {
 // A run snaps its demand once (up to a generous cap) and shares it: every coverage must then give
 // what its own snap, limited to its own access distance, would give.
 TEST(Coverage, ASharedDemandSnapWithALargerCapGivesTheSameResult) {
-    std::string text;
-    for (int i = 0; i <= 10; ++i) {
-        text += "residential: 0 " + std::to_string(i * 100) + ", 1000 " + std::to_string(i * 100) + "\n";
-        text += "residential: " + std::to_string(i * 100) + " 0, " + std::to_string(i * 100) + " 1000\n";
-    }
-    GraphBuildOptions split;
-    split.split_crossings = true;
-    const auto g = build_road_graph(parse_network(text), split);
+    const auto g = street_grid(10);
     ZonePolygons zones;
     zones.ids = {"a"};
     zones.polygons = {square(0, 0, 1000, 1000)};

@@ -68,4 +68,11 @@ CommandResult run_citycheck(const std::string& args) {
     return run_command(std::string("'") + (env ? env : CITYCHECK_BIN) + "' " + args);
 }
 
+std::optional<std::string> store_location(const std::string& backend, const TempDir& dir) {
+    if (backend != "postgis") return (dir / "store.gpkg").string();
+    const char* pg = std::getenv("CITYCHECK_TEST_PG");
+    if (!pg || !*pg) return std::nullopt;
+    return std::string(pg);
+}
+
 }  // namespace citycheck::test

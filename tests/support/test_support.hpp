@@ -44,4 +44,11 @@ std::string citycheck_binary();
 
 std::string read_file(const std::filesystem::path& path);
 
+// The store location for a parameterised store test: a GeoPackage in dir for "gpkg", the
+// CITYCHECK_TEST_PG connection for "postgis"; nullopt when that is not set (the test skips, with
+// kNoPostgisMessage).
+std::optional<std::string> store_location(const std::string& backend, const TempDir& dir);
+inline constexpr const char* kNoPostgisMessage =
+    "CITYCHECK_TEST_PG is not set (scripts/test.sh starts a PostGIS cluster); PostGIS store tests skipped";
+
 }  // namespace citycheck::test
