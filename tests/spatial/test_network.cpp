@@ -5,6 +5,8 @@
 #include <fstream>
 #include <numbers>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include <tbb/global_control.h>
 
@@ -81,6 +83,15 @@ residential: -1000 0, 0 0, 1000 0
 residential: 0 -1000, 0 0, 0 1000
 footway: 1000 0, 1000 1000, 0 1000
 )";
+
+// Zones in the tests' CRS (UTM 32N), one id per polygon.
+ZonePolygons test_zones(std::vector<std::string> ids, std::vector<PolygonSet> polygons) {
+    ZonePolygons z;
+    z.ids = std::move(ids);
+    z.polygons = std::move(polygons);
+    z.crs = Crs::from_epsg(32632);
+    return z;
+}
 
 // An n × n grid of straight streets 100 m apart (n + 1 in each direction, n × 100 m long), split at
 // their crossings.
@@ -360,10 +371,7 @@ TEST(Coverage, TieredRadiiFromPolygonArea) {
 }
 
 TEST(Coverage, EuclideanDiscMatchesPiRSquared) {
-    ZonePolygons zones;
-    zones.ids = {"z"};
-    zones.polygons = {square(0, 0, 2000, 2000)};
-    zones.crs = Crs::from_epsg(32632);
+    const auto zones = test_zones({"z"}, {square(0, 0, 2000, 2000)});
     FacilitySet f;
     f.items.push_back(point_facility(1003.7, 998.1, 500));
     const double exact = std::numbers::pi * 500 * 500;
@@ -385,10 +393,7 @@ TEST(Coverage, ThreadInvariant) {
     // A 20x20 grid of streets, 100 m apart, and facilities at some nodes; demand on a 7 m grid.
     const auto g = street_grid(20);
     EXPECT_EQ(g.node_count(), 21u * 21u);
-    ZonePolygons zones;
-    zones.ids = {"a", "b"};
-    zones.polygons = {square(0, 0, 1000, 2000), square(1000, 0, 2000, 2000)};
-    zones.crs = Crs::from_epsg(32632);
+    const auto zones = test_zones({"a", "b"}, {square(0, 0, 1000, 2000), square(1000, 0, 2000, 2000)});
     const auto d = zone_area_demand(zones, 7);
     FacilitySet f;
     for (int k = 0; k < 6; ++k) f.items.push_back(point_facility(130.0 + 310 * k, 170.0 + 270 * k, 400, k));
@@ -424,10 +429,7 @@ TEST(Coverage, ThreadInvariant) {
 // leg counted.
 TEST(Coverage, CatchmentsEqualTheCoverageOfEachFacilityAlone) {
     const auto g = street_grid(20);
-    ZonePolygons zones;
-    zones.ids = {"all"};
-    zones.polygons = {square(0, 0, 2000, 2000)};
-    zones.crs = Crs::from_epsg(32632);
+    const auto zones = test_zones({"all"}, {square(0, 0, 2000, 2000)});
     const auto d = zone_area_demand(zones, 9);
     FacilitySet f;
     for (int k = 0; k < 7; ++k) f.items.push_back(point_facility(115.0 + 270 * k, 1830.0 - 250 * k, 250.0 + 60 * k, 10 + k));
@@ -468,10 +470,7 @@ TEST(RoadDensity, ClipsToZonesAndCountsIntersections) {
 // what its own snap, limited to its own access distance, would give.
 TEST(Coverage, ASharedDemandSnapWithALargerCapGivesTheSameResult) {
     const auto g = street_grid(10);
-    ZonePolygons zones;
-    zones.ids = {"a"};
-    zones.polygons = {square(0, 0, 1000, 1000)};
-    zones.crs = Crs::from_epsg(32632);
+    const auto zones = test_zones({"a"}, {square(0, 0, 1000, 1000)});
     const auto d = zone_area_demand(zones, 10);
     FacilitySet f;
     for (int k = 0; k < 3; ++k) f.items.push_back(point_facility(150.0 + 300 * k, 220.0 + 250 * k, 300, k));
