@@ -2,12 +2,12 @@
 #include <citycheck/spatial/coverage.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
 #include <tbb/parallel_for.h>
 
 #include <citycheck/core/error.hpp>
+#include <citycheck/core/stopwatch.hpp>
 
 #include "coverage_catchments.hpp"
 
@@ -15,8 +15,6 @@ namespace citycheck::spatial {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 double max_reach_of(const FacilitySet& f) {
     double r = 0;
@@ -228,25 +226,25 @@ CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& dem
 
     if (!options.network) {
         progress.report(0.1, "euclidean distances");
-        auto t0 = Clock::now();
+        Stopwatch clock;
         FacilityGrid grid(facilities, std::max(max_reach, 50.0));
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 4096), [&](const auto& r) {
             for (std::size_t i = r.begin(); i < r.end(); ++i) std::tie(eff[i], label[i]) = grid.nearest(demand.cells[i].p, max_reach);
         });
-        st.evaluate_seconds = seconds_since(t0);
+        st.evaluate_seconds = clock.lap();
         if (options.catchments) {
-            t0 = Clock::now();
+            clock = Stopwatch();
             result.catchments.resize(facilities.items.size());
             for (std::size_t f = 0; f < facilities.items.size(); ++f)
                 result.catchments[f].fid = facilities.items[f].fid, result.catchments[f].reach = facilities.items[f].reach;
             for (std::size_t i = 0; i < n; ++i)
                 grid.for_each_reaching(demand.cells[i].p, [&](std::uint32_t f) { result.catchments[f].demand_within_reach += demand.cells[i].weight; });
-            st.catchment_seconds = seconds_since(t0);
+            st.catchment_seconds = clock.lap();
         }
     } else {
         if (!graph) throw InternalError("network coverage without a graph");
         progress.report(0.05, "snapping");
-        auto t0 = Clock::now();
+        Stopwatch clock;
         const double access_max = demand_access_max(*graph, facilities, options);
         std::shared_ptr<const DemandSnap> own_snap;
         const DemandSnap* snap = shared_snap;
@@ -266,16 +264,16 @@ CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& dem
             if (!snapped[i]) ++st.demand_unsnapped, st.demand_unsnapped_weight += demand.cells[i].weight;
         }
         report_islands(*graph, index, facilities, demand, pos, snapped, options, access_max, st);
-        st.snap_seconds = seconds_since(t0);
+        st.snap_seconds = clock.lap();
 
         progress.report(0.4, "network search");
-        t0 = Clock::now();
+        clock = Stopwatch();
         SearchWorkspace ws;
         multi_source_search(*graph, sources, max_reach, ws);
         st.edges_relaxed = ws.relaxed;
-        st.search_seconds = seconds_since(t0);
+        st.search_seconds = clock.lap();
 
-        t0 = Clock::now();
+        clock = Stopwatch();
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 4096), [&](const auto& r) {
             for (std::size_t i = r.begin(); i < r.end(); ++i) {
                 if (!snapped[i]) continue;
@@ -285,19 +283,19 @@ CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& dem
                 label[i] = nd.label;
             }
         });
-        st.evaluate_seconds = seconds_since(t0);
+        st.evaluate_seconds = clock.lap();
 
         if (options.catchments) {
             progress.report(0.6, "catchments");
-            t0 = Clock::now();
+            clock = Stopwatch();
             detail::network_catchments(*graph, facilities, sources, demand, pos, eff, max_reach, options.count_access,
                                        result.catchments);
-            st.catchment_seconds = seconds_since(t0);
+            st.catchment_seconds = clock.lap();
         }
     }
 
     progress.report(0.9, "aggregating");
-    auto t0 = Clock::now();
+    Stopwatch clock;
     result.zones.assign(zone_count, {});
     result.covered.assign(n, 0);
     if (options.keep_distances) result.distance.assign(n, std::numeric_limits<float>::infinity());
@@ -313,7 +311,7 @@ CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& dem
         }
         if (!result.catchments.empty() && covered && label[i] != kNoLabel) result.catchments[label[i]].demand_nearest += c.weight;
     }
-    st.aggregate_seconds = seconds_since(t0);
+    st.aggregate_seconds = clock.lap();
     progress.report(1.0, "done");
     return result;
 }

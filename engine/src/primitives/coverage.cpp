@@ -6,11 +6,11 @@
 #include "network_inputs.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <map>
 
 #include <citycheck/core/error.hpp>
+#include <citycheck/core/stopwatch.hpp>
 #include <citycheck/core/log.hpp>
 #include <citycheck/engine/population_source.hpp>
 #include <citycheck/raster/demand_cells.hpp>
@@ -174,14 +174,14 @@ class Coverage : public Primitive {
         // Service areas for the report's maps, simplified at half a demand cell to shed the cell
         // staircase (the covered demand per zone is the exact numerator). Needs gridded demand.
         if (demand.grid) {
-            const auto t0 = std::chrono::steady_clock::now();
+            Stopwatch clock;
             auto areas = std::make_shared<spatial::ServiceAreas>(
                 spatial::service_areas(*zones, demand, result, SERVICE_AREA_SIMPLIFY_CELLS * demand.grid->cell));
             areas->facilities = spatial::facility_positions(facilities);
             std::size_t bytes = 0;
             for (const auto& w : areas->zone_wkb) bytes += w.size();
             log::debug(spec.id + ": service areas in " +
-                       std::to_string(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()) + " s, " +
+                       std::to_string(clock.lap()) + " s, " +
                        std::to_string(bytes / 1024) + " KiB WKB");
             out.service_areas = std::move(areas);
         }
