@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 #include <tbb/parallel_invoke.h>
+#include <tbb/task_group.h>
 #include <citycheck/spatial/gdal.hpp>
 #include <citycheck/spatial/landuse_output.hpp>
 #include <citycheck/spatial/overlay.hpp>
@@ -72,8 +73,8 @@ void add_landuse_command(CLI::App& app, CliContext& ctx) {
             const auto scheme = spatial::LandScheme::load(o->scheme);
             const Progress progress = ctx.progress();
             Stopwatch clock;
-            // Zones load while the parcels do (zone loading is serial and would otherwise wait).
-            const spatial::Crs work = spatial::parcels_working_crs(o->parcels);
+            // Zones load while the parcels do (zone loading is serial and would otherwise wait); so
+            // does finding the parcels' working CRS, which only the zones need up front.
             std::optional<spatial::ParcelSet> loaded_parcels;
             std::optional<spatial::OverlayZones> loaded_zones;
             double zones_s = 0;
@@ -91,7 +92,7 @@ void add_landuse_command(CLI::App& app, CliContext& ctx) {
                 [&] {
                     try {
                         Stopwatch zone_clock;
-                        loaded_zones = spatial::load_zones(o->zones, work);
+                        loaded_zones = spatial::load_zones(o->zones, spatial::parcels_working_crs(o->parcels));
                         zones_s = zone_clock.lap();
                     } catch (...) {
                         zones_error = std::current_exception();
@@ -107,9 +108,14 @@ void add_landuse_command(CLI::App& app, CliContext& ctx) {
             opts.algorithm = o->algorithm == "naive" ? spatial::OverlayAlgorithm::naive : spatial::OverlayAlgorithm::indexed;
             const auto result = spatial::overlay(zones, parcels, opts, progress.scaled(0.4, 1.0));
             const double overlay_s = clock.lap();
+            // The parcels' buffers (hundreds of MB) are given back while the table is written, not
+            // serially at the end; only their report is used below, after the wait.
+            tbb::task_group release;
+            release.run([&] { parcels.release_geometry(); });
             const auto table = spatial::classify(result, scheme);
             const double classify_s = clock.lap();
             spatial::write_landuse(o->output, layout, result, table, zones);
+            release.wait();
             log::debug(fmt::format("landuse: parcels {:.2f} s (zones {:.2f} s at the same time), overlay {:.2f} s, classes {:.2f} s, output {:.2f} s",
                                    parcels_s, zones_s, overlay_s, classify_s, clock.lap()));
             for (const auto& w : parcels.report.warnings) log::warning(w);

@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
 
 namespace citycheck::spatial {
 
@@ -66,33 +68,51 @@ void write_csv(const std::string& path, TableLayout layout, const OverlayResult&
         std::ofstream f(out.temp_path(), std::ios::binary);
         if (!f) throw OutputError("cannot write the output file", ErrorContext{path, {}, {}, {}});
         const std::string basis = csv_field(r.basis_text);
-        // Each zone's rows are formatted into their own buffer in parallel (a million numbers at
-        // 5 000 zones), then written in zone order: the same bytes for any thread count.
-        std::vector<std::string> rows(t.zones);
+        // Zones are formatted in batches in parallel (a million numbers at 5 000 zones) and each
+        // batch is written as soon as it and the ones before it are done, while later batches are
+        // still being formatted: the same bytes for any thread count, and no serial write at the end.
+        std::function<void(std::size_t, std::string&)> format_zone;
+        std::vector<Column> cols;
         if (layout == TableLayout::wide) {
-            const auto cols = wide_columns(r, t);
+            cols = wide_columns(r, t);
             f << "zone_id,area_basis";
             for (const auto& c : cols) f << ',' << c.name;
             f << '\n';
-            tbb::parallel_for(std::size_t(0), t.zones, [&](std::size_t z) {
-                auto out_it = std::back_inserter(rows[z]);
-                fmt::format_to(out_it, "{},{}", csv_field(r.zone_ids[z]), basis);
+            format_zone = [&](std::size_t z, std::string& text) {
+                fmt::format_to(std::back_inserter(text), "{},{}", csv_field(r.zone_ids[z]), basis);
                 for (const auto& c : cols) {
-                    rows[z] += ',';
-                    append_fixed(rows[z], c.value(z), 6);
+                    text += ',';
+                    append_fixed(text, c.value(z), 6);
                 }
-                rows[z] += '\n';
-            });
+                text += '\n';
+            };
         } else {
             f << "zone_id,kind,class,name,area_m2,share_pct,area_basis\n";
-            tbb::parallel_for(std::size_t(0), t.zones, [&](std::size_t z) {
-                auto out_it = std::back_inserter(rows[z]);
+            format_zone = [&](std::size_t z, std::string& text) {
                 for (const auto& row : long_rows(r, t, z))
-                    fmt::format_to(out_it, "{},{},{},{},{:.6f},{:.6f},{}\n", csv_field(r.zone_ids[z]), row.kind, csv_field(row.cls),
-                                   csv_field(row.name), row.area, pct(row.area, r.zone_area[z]), basis);
-            });
+                    fmt::format_to(std::back_inserter(text), "{},{},{},{},{:.6f},{:.6f},{}\n", csv_field(r.zone_ids[z]), row.kind,
+                                   csv_field(row.cls), csv_field(row.name), row.area, pct(row.area, r.zone_area[z]), basis);
+            };
         }
-        for (const auto& row : rows) f << row;
+        constexpr std::size_t kBatch = 64;  // zones per batch
+        std::size_t next = 0;
+        tbb::parallel_pipeline(
+            static_cast<std::size_t>(2 * tbb::this_task_arena::max_concurrency()),
+            tbb::make_filter<void, std::size_t>(tbb::filter_mode::serial_in_order,
+                                                [&](tbb::flow_control& fc) -> std::size_t {
+                                                    if (next >= t.zones) fc.stop();
+                                                    const std::size_t first = next;
+                                                    next += kBatch;
+                                                    return first;
+                                                }) &
+                tbb::make_filter<std::size_t, std::string>(tbb::filter_mode::parallel,
+                                                           [&](std::size_t first) {
+                                                               std::string text;
+                                                               for (std::size_t z = first; z < std::min(t.zones, first + kBatch); ++z)
+                                                                   format_zone(z, text);
+                                                               return text;
+                                                           }) &
+                tbb::make_filter<std::string, void>(tbb::filter_mode::serial_in_order, [&](const std::string& text) { f << text; }));
         if (!f.flush()) throw OutputError("writing the output failed (disk full?)", ErrorContext{path, {}, {}, {}});
     }
     out.commit();

@@ -15,6 +15,7 @@
 #include <citycheck/spatial/zone_layer.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -124,13 +125,14 @@ Crs working_crs_for(const Crs& source, OGRLayer& layer) {
 }
 
 // One raw feature read from OGR, before the parallel preparation. Its WKB lies in its chunk's
-// byte buffer (one buffer per chunk, not one allocation per feature).
+// byte buffer (one buffer per chunk, not one allocation per feature). Trivial, so that the merged
+// array of all chunks is not zeroed before the parallel copy fills it; made value-initialised.
 struct RawFeature {
-    std::int64_t fid = 0;
-    std::uint32_t code = 0;
-    std::uint32_t chunk = 0;
-    double field_area = 0;
-    std::size_t wkb_begin = 0, wkb_size = 0;
+    std::int64_t fid;
+    std::uint32_t code;
+    std::uint32_t chunk;
+    double field_area;
+    std::size_t wkb_begin, wkb_size;
 };
 
 struct Prepared {
@@ -277,7 +279,7 @@ struct ChunkBuilder {
     std::unordered_map<std::string, std::uint32_t, CodeHash, std::equal_to<>> code_ids;
 
     void add(std::int64_t fid, std::string_view code, std::size_t wkb_begin, std::optional<double> area) {
-        RawFeature r;
+        RawFeature r{};
         r.fid = fid;
         r.wkb_begin = wkb_begin;
         r.wkb_size = chunk.bytes.size() - wkb_begin;
@@ -539,10 +541,10 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
     // must run to the end even if a task group around this call is cancelled (e.g. a sibling
     // loader failed), so they run in their own context.
     tbb::task_group_context isolated(tbb::task_group_context::isolated);
-    std::vector<RawFeature> raw;
+    UninitializedVector<RawFeature> raw;
     std::vector<RawChunk> chunks;  // hold the WKB bytes until the parcels are packed
     {
-        const auto ranges = fid_ranges(*ds, layer, static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()), 4);
+        const auto ranges = fid_ranges(*ds, layer, static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()), 32);
         const ChunkReader reader{src, code_idx, area_idx};
         std::string why_ogr;
         if (const auto table = direct_table(*ds, layer, src, code_idx, area_idx, why_ogr)) {
@@ -626,9 +628,9 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
     constexpr std::uint32_t kNone = UINT32_MAX;
     constexpr std::size_t kBlock = 512;
     const std::size_t n = raw.size(), blocks = (n + kBlock - 1) / kBlock;
-    std::unique_ptr<Measured[]> measured(new Measured[n]);
+    UninitializedVector<Measured> measured(n);  // not zeroed: Box's initialisers would be a serial pass
     std::vector<std::vector<Extra>> extras(blocks);
-    std::vector<std::size_t> block_kept(blocks + 1, 0), block_bytes(blocks + 1, 0);  // counts, then offsets
+    std::vector<std::size_t> block_kept(blocks + 1, 0);  // counts, then offsets
     {
         const Progress prep_progress = progress.scaled(0.4, 1.0);  // outlives the counter
         ProgressCounter counter(prep_progress, n, "preparing parcels");
@@ -646,7 +648,6 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
                 m = {p.planar, p.basis, p.box, kNone, p.state != Prepared::State::non_polygonal};
                 if (!m.polygonal) continue;
                 ++block_kept[blk + 1];
-                block_bytes[blk + 1] += p.wkb.empty() ? raw[i].wkb_size : p.wkb.size();
                 if (p.repaired || !p.wkb.empty()) {
                     m.extra = static_cast<std::uint32_t>(extras[blk].size());
                     extras[blk].push_back({i, p.repaired, p.repair_change, std::move(p.repair_reason), std::move(p.wkb)});
@@ -658,11 +659,9 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
     const double prepare_s = stage.lap();
 
     // 3. Packing in input order (deterministic): block offsets first, then every block writes its
-    //    parcels' attributes and WKB at known positions in parallel.
-    for (std::size_t blk = 0; blk < blocks; ++blk) {
-        block_kept[blk + 1] += block_kept[blk];
-        block_bytes[blk + 1] += block_bytes[blk];
-    }
+    //    parcels' attributes at known positions in parallel. WKB is not copied: a parcel points to
+    //    its bytes in the read's chunk buffers, or in its block's buffer of rewritten geometries.
+    for (std::size_t blk = 0; blk < blocks; ++blk) block_kept[blk + 1] += block_kept[blk];
     const std::size_t kept = block_kept[blocks];
     set.report.non_polygonal += n - kept;
     for (const auto& block : extras)  // the repair report in input order (extras only hold kept parcels)
@@ -680,11 +679,16 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
     set.basis_area.resize(kept);
     if (field) set.field_area.resize(kept);
     set.boxes.resize(kept);
-    set.wkb_offset.resize(kept + 1);
-    set.wkb_offset[kept] = block_bytes[blocks];
-    set.wkb.resize(block_bytes[blocks]);
+    set.wkb_begin.resize(kept);
+    set.wkb_size.resize(kept);
+    std::vector<std::vector<unsigned char>> rewritten(blocks);
+    std::unique_ptr<std::atomic<bool>[]> chunk_used(new std::atomic<bool>[chunks.size()]);
+    for (std::size_t c = 0; c < chunks.size(); ++c) chunk_used[c].store(false, std::memory_order_relaxed);
     tbb::parallel_for(std::size_t(0), blocks, [&](std::size_t blk) {
-        std::size_t k = block_kept[blk], at = block_bytes[blk];
+        std::size_t bytes = 0;
+        for (const Extra& x : extras[blk]) bytes += x.wkb.size();
+        rewritten[blk].reserve(bytes);  // appended below without reallocating: pointers into it stay valid
+        std::size_t k = block_kept[blk];
         for (std::size_t i = blk * kBlock, end = std::min(n, (blk + 1) * kBlock); i != end; ++i) {
             const Measured& m = measured[i];
             if (!m.polygonal) continue;
@@ -694,16 +698,27 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
             set.basis_area[k] = field ? raw[i].field_area : m.basis;
             if (field) set.field_area[k] = raw[i].field_area;
             set.boxes[k] = m.box;
-            set.wkb_offset[k] = at;
-            const std::span<const unsigned char> bytes = m.extra != kNone && !extras[blk][m.extra].wkb.empty()
-                                                             ? std::span<const unsigned char>(extras[blk][m.extra].wkb)
-                                                             : raw_wkb(i);
-            std::copy(bytes.begin(), bytes.end(), set.wkb.begin() + static_cast<std::ptrdiff_t>(at));
-            at += bytes.size();
+            if (m.extra != kNone && !extras[blk][m.extra].wkb.empty()) {
+                const auto& wkb = extras[blk][m.extra].wkb;
+                set.wkb_begin[k] = rewritten[blk].data() + rewritten[blk].size();
+                set.wkb_size[k] = wkb.size();
+                rewritten[blk].insert(rewritten[blk].end(), wkb.begin(), wkb.end());
+            } else {
+                const auto wkb = raw_wkb(i);
+                set.wkb_begin[k] = wkb.data();
+                set.wkb_size[k] = wkb.size();
+                if (!chunk_used[raw[i].chunk].load(std::memory_order_relaxed)) chunk_used[raw[i].chunk].store(true, std::memory_order_relaxed);
+            }
             ++k;
         }
         std::vector<Extra>().swap(extras[blk]);
     }, isolated);
+    // The buffers the parcels point into move to the set (moving a vector keeps its buffer); chunks
+    // no kept parcel points into (all rewritten, e.g. reprojected) are freed.
+    for (std::size_t c = 0; c < chunks.size(); ++c)
+        if (chunk_used[c].load(std::memory_order_relaxed)) set.wkb_storage.push_back(std::move(chunks[c].bytes));
+    for (auto& buffer : rewritten)
+        if (!buffer.empty()) set.wkb_storage.push_back(std::move(buffer));
     std::vector<RawChunk>().swap(chunks);
     set.report.used = set.fid.size();
     if (set.report.repaired)

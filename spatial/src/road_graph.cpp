@@ -8,9 +8,9 @@
 #include <numeric>
 #include <tuple>
 
-#include <tbb/parallel_sort.h>
 
 #include <citycheck/core/error.hpp>
+#include <citycheck/core/parallel_sort.hpp>
 
 namespace citycheck::spatial {
 
@@ -69,15 +69,20 @@ void renumber_along_hilbert_curve(std::vector<Pt>& pts, std::vector<std::vector<
     double x0 = pts[0].x, y0 = pts[0].y, x1 = x0, y1 = y0;
     for (const auto& p : pts) x0 = std::min(x0, p.x), y0 = std::min(y0, p.y), x1 = std::max(x1, p.x), y1 = std::max(y1, p.y);
     const double span = std::max({x1 - x0, y1 - y0, 1e-9});
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> order(n);
+    struct Keyed {
+        std::uint64_t key;
+        std::uint32_t node;
+        bool operator<(const Keyed& o) const noexcept { return key < o.key || (key == o.key && node < o.node); }
+    };
+    UninitializedVector<Keyed> order(n);
     for (std::uint32_t i = 0; i < n; ++i) {
         const auto q = [&](double v, double lo) { return static_cast<std::uint32_t>(std::min(65535.0, (v - lo) / span * 65535.0)); };
         order[i] = {hilbert_index(q(pts[i].x, x0), q(pts[i].y, y0)), i};
     }
-    tbb::parallel_sort(order.begin(), order.end());  // a total order: the same result on any thread count
+    parallel_sort(order.begin(), order.end());  // a total order: the same result on any thread count
     std::vector<std::uint32_t> new_id(n);
     std::vector<Pt> sorted(n);
-    for (std::uint32_t k = 0; k < n; ++k) new_id[order[k].second] = k, sorted[k] = pts[order[k].second];
+    for (std::uint32_t k = 0; k < n; ++k) new_id[order[k].node] = k, sorted[k] = pts[order[k].node];
     pts.swap(sorted);
     for (auto& line : node_of)
         for (auto& v : line)
@@ -226,7 +231,7 @@ RoadGraph build_road_graph(const RoadLines& input, const GraphBuildOptions& opti
     items.reserve(total_vertices);
     for (std::uint32_t i = 0; i < clean.size(); ++i)
         for (std::uint32_t j = 0; j < clean[i].size(); ++j) items.push_back({key_of(clean[i][j], tol), i, j});
-    tbb::parallel_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {  // total order
+    parallel_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {  // total order
         return std::tie(a.key, a.line, a.index) < std::tie(b.key, b.line, b.index);
     });
     std::vector<std::vector<std::uint32_t>> node_of(clean.size());

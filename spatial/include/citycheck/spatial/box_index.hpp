@@ -5,7 +5,10 @@
 // geometry per probe. Items are numbered by their position in the input vector.
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
+
+#include <citycheck/core/uninitialized_vector.hpp>
 
 #include <citycheck/spatial/geos.hpp>
 
@@ -14,7 +17,7 @@ namespace citycheck::spatial {
 class BoxIndex {
   public:
     BoxIndex() = default;
-    explicit BoxIndex(const std::vector<Box>& boxes, std::size_t node_size = 16);
+    explicit BoxIndex(std::span<const Box> boxes, std::size_t node_size = 16);
 
     // Appends to out the items whose boxes intersect box (closed boxes), in ascending item order.
     void query(const Box& box, std::vector<std::uint32_t>& out) const;
@@ -23,8 +26,8 @@ class BoxIndex {
   private:
     std::size_t m_items = 0;
     std::size_t m_node_size = 16;
-    std::vector<Box> m_boxes;           // all levels, leaves first; level l occupies [m_level_start[l], m_level_start[l+1])
-    std::vector<std::uint32_t> m_refs;  // leaf level: item id; upper levels: index of first child in m_boxes
+    UninitializedVector<Box> m_boxes;           // all levels, leaves first; level l occupies [m_level_start[l], m_level_start[l+1])
+    UninitializedVector<std::uint32_t> m_refs;  // leaf level: item id; upper levels: index of first child in m_boxes
     std::vector<std::size_t> m_level_start;
 };
 

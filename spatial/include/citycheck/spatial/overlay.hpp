@@ -96,16 +96,32 @@ struct ParcelSet {
     UninitializedVector<double> planar_area;      // per parcel, m² in crs
     UninitializedVector<double> basis_area;       // per parcel on the chosen basis
     UninitializedVector<double> field_area;       // per parcel (AreaBasis::field)
-    std::vector<Box> boxes;
-    UninitializedVector<unsigned char> wkb;       // all geometries, concatenated
-    UninitializedVector<std::size_t> wkb_offset;  // size() + 1 offsets into wkb
+    UninitializedVector<Box> boxes;
+    // Geometries as WKB, never copied after the read: parcel i's bytes start at wkb_begin[i] inside
+    // one of the buffers of wkb_storage (the read's chunk buffers, and per block the geometries that
+    // preparation rewrote). Moving a ParcelSet keeps those buffers, hence the pointers; it is not copyable.
+    std::vector<std::vector<unsigned char>> wkb_storage;
+    UninitializedVector<const unsigned char*> wkb_begin;  // per parcel
+    UninitializedVector<std::size_t> wkb_size;            // per parcel
     BoxIndex index;
     InputReport report;
 
+    ParcelSet() = default;
+    ParcelSet(ParcelSet&&) = default;
+    ParcelSet& operator=(ParcelSet&&) = default;
+    ParcelSet(const ParcelSet&) = delete;
+    ParcelSet& operator=(const ParcelSet&) = delete;
+
     std::size_t size() const noexcept { return fid.size(); }
-    std::span<const unsigned char> geometry(std::size_t i) const {
-        return {wkb.data() + wkb_offset[i], wkb_offset[i + 1] - wkb_offset[i]};
+    // Frees the per-parcel columns, geometries and index once the overlay is done (the report and
+    // the metadata stay): big buffers, whose release the caller can overlap with its output.
+    void release_geometry() {
+        ParcelSet kept;
+        kept.crs = std::move(crs), kept.source_crs = std::move(source_crs), kept.path = std::move(path), kept.layer = std::move(layer);
+        kept.reader = std::move(reader), kept.area = std::move(area), kept.codes = std::move(codes), kept.report = std::move(report);
+        *this = std::move(kept);
     }
+    std::span<const unsigned char> geometry(std::size_t i) const { return {wkb_begin[i], wkb_size[i]}; }
 };
 
 struct OverlayZones {

@@ -1,6 +1,7 @@
-// A std::vector whose resize() leaves new elements of trivial types unwritten: for big buffers
-// that a parallel loop fills right after (zeroing them first would be a serial pass over memory
-// that is about to be overwritten anyway).
+// A std::vector whose resize() leaves new elements of trivially copyable types unwritten: for big
+// buffers that a parallel loop fills right after (zeroing them first would be a serial pass over
+// memory that is about to be overwritten anyway). Default member initialisers of such types (e.g.
+// Box's zeros) are skipped too; other types are default-initialised.
 #pragma once
 
 #include <memory>
@@ -18,10 +19,12 @@ struct DefaultInitAllocator : Base {
     struct rebind {
         using other = DefaultInitAllocator<U, typename std::allocator_traits<Base>::template rebind_alloc<U>>;
     };
-    // Value-initialisation (what resize() asks for) becomes default-initialisation.
+    // Value-initialisation (what resize() asks for) becomes no write at all for trivially copyable
+    // types (implicit-lifetime types: the allocation already provides their objects, P0593) and
+    // default-initialisation for the rest.
     template <class U>
-    void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
-        ::new (static_cast<void*>(p)) U;
+    void construct([[maybe_unused]] U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+        if constexpr (!(std::is_trivially_copyable_v<U> && std::is_trivially_destructible_v<U>)) ::new (static_cast<void*>(p)) U;
     }
     template <class U, class... Args>
     void construct(U* p, Args&&... args) {
