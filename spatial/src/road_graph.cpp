@@ -6,11 +6,15 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <span>
 #include <tuple>
 
 
 #include <citycheck/core/error.hpp>
 #include <citycheck/core/parallel_sort.hpp>
+#include <citycheck/core/uninitialized_vector.hpp>
+#include <tbb/parallel_for.h>
+#include <tbb/blocked_range.h>
 
 namespace citycheck::spatial {
 
@@ -63,7 +67,7 @@ std::uint64_t hilbert_index(std::uint32_t x, std::uint32_t y) {
 
 // Renumbers nodes in Hilbert order of their position (ties by the old number): nodes near in
 // space get near numbers, so a search's wavefront touches fewer cache lines of the node arrays.
-void renumber_along_hilbert_curve(std::vector<Pt>& pts, std::vector<std::vector<std::uint32_t>>& node_of) {
+void renumber_along_hilbert_curve(std::vector<Pt>& pts, std::span<std::uint32_t> node_of) {
     const std::size_t n = pts.size();
     if (n < 2) return;
     double x0 = pts[0].x, y0 = pts[0].y, x1 = x0, y1 = y0;
@@ -75,18 +79,21 @@ void renumber_along_hilbert_curve(std::vector<Pt>& pts, std::vector<std::vector<
         bool operator<(const Keyed& o) const noexcept { return key < o.key || (key == o.key && node < o.node); }
     };
     UninitializedVector<Keyed> order(n);
-    for (std::uint32_t i = 0; i < n; ++i) {
+    tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, static_cast<std::uint32_t>(n), 16384), [&](const auto& r) {
         const auto q = [&](double v, double lo) { return static_cast<std::uint32_t>(std::min(65535.0, (v - lo) / span * 65535.0)); };
-        order[i] = {hilbert_index(q(pts[i].x, x0), q(pts[i].y, y0)), i};
-    }
+        for (std::uint32_t i = r.begin(); i < r.end(); ++i) order[i] = {hilbert_index(q(pts[i].x, x0), q(pts[i].y, y0)), i};
+    });
     parallel_sort(order.begin(), order.end());  // a total order: the same result on any thread count
-    std::vector<std::uint32_t> new_id(n);
+    UninitializedVector<std::uint32_t> new_id(n);
     std::vector<Pt> sorted(n);
-    for (std::uint32_t k = 0; k < n; ++k) new_id[order[k].node] = k, sorted[k] = pts[order[k].node];
+    tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, static_cast<std::uint32_t>(n), 16384), [&](const auto& r) {
+        for (std::uint32_t k = r.begin(); k < r.end(); ++k) new_id[order[k].node] = k, sorted[k] = pts[order[k].node];
+    });
     pts.swap(sorted);
-    for (auto& line : node_of)
-        for (auto& v : line)
-            if (v != UINT32_MAX) v = new_id[v];
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, node_of.size(), 65536), [&](const auto& r) {
+        for (std::size_t k = r.begin(); k < r.end(); ++k)
+            if (node_of[k] != UINT32_MAX) node_of[k] = new_id[node_of[k]];
+    });
 }
 
 struct Key {
@@ -213,71 +220,129 @@ RoadGraph build_road_graph(const RoadLines& input, const GraphBuildOptions& opti
         g.m_class_names.push_back(name);
     }
 
-    // Cleaned vertex runs: consecutive vertices on the same tolerance cell collapse.
-    std::vector<std::vector<Pt>> clean(lines.size());
-    std::size_t total_vertices = 0;
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-        for (const Pt& p : lines[i].pts)
-            if (clean[i].empty() || key_of(clean[i].back(), tol) != key_of(p, tol)) clean[i].push_back(p);
-        if (clean[i].size() < 2) clean[i].clear();
-        total_vertices += clean[i].size();
-    }
+    // Per line (in parallel): its class id and its cleaned vertex run (consecutive vertices on the
+    // same tolerance cell collapse). Vertex v of line i has the flat number first_vertex[i] + v.
+    const std::size_t line_count = lines.size();
+    std::vector<std::uint16_t> line_class(line_count);
+    std::vector<std::vector<Pt>> clean(line_count);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, line_count, 512), [&](const auto& r) {
+        for (std::size_t i = r.begin(); i < r.end(); ++i) {
+            line_class[i] = class_ids.at(lines[i].cls);
+            auto& run = clean[i];
+            run.reserve(lines[i].pts.size());
+            for (const Pt& p : lines[i].pts)
+                if (run.empty() || key_of(run.back(), tol) != key_of(p, tol)) run.push_back(p);
+            if (run.size() < 2) run.clear();
+        }
+    });
+    std::vector<std::size_t> first_vertex(line_count + 1, 0);
+    for (std::size_t i = 0; i < line_count; ++i) first_vertex[i + 1] = first_vertex[i] + clean[i].size();
+    const std::size_t total_vertices = first_vertex[line_count];
     // Group equal keys: a vertex is a node when shared or a line end.
     struct Item {
         Key key;
         std::uint32_t line, index;
     };
-    std::vector<Item> items;
-    items.reserve(total_vertices);
-    for (std::uint32_t i = 0; i < clean.size(); ++i)
-        for (std::uint32_t j = 0; j < clean[i].size(); ++j) items.push_back({key_of(clean[i][j], tol), i, j});
+    UninitializedVector<Item> items(total_vertices);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, line_count, 512), [&](const auto& r) {
+        for (std::size_t i = r.begin(); i < r.end(); ++i)
+            for (std::uint32_t j = 0; j < clean[i].size(); ++j)
+                items[first_vertex[i] + j] = {key_of(clean[i][j], tol), static_cast<std::uint32_t>(i), j};
+    });
     parallel_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {  // total order
         return std::tie(a.key, a.line, a.index) < std::tie(b.key, b.line, b.index);
     });
-    std::vector<std::vector<std::uint32_t>> node_of(clean.size());
-    for (std::size_t i = 0; i < clean.size(); ++i) node_of[i].assign(clean[i].size(), UINT32_MAX);
-    for (std::size_t a = 0; a < items.size();) {
+    // Node ids in item order: blocks of items that start at a group of equal keys count their
+    // nodes in parallel, then number them from their block's offset.
+    UninitializedVector<std::uint32_t> node_of(total_vertices);  // flat vertex number → node, or UINT32_MAX
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, total_vertices, 65536), [&](const auto& r) {
+        std::fill(node_of.begin() + static_cast<std::ptrdiff_t>(r.begin()), node_of.begin() + static_cast<std::ptrdiff_t>(r.end()), UINT32_MAX);
+    });
+    const auto group_end = [&](std::size_t a) {
         std::size_t b = a + 1;
         while (b < items.size() && items[b].key == items[a].key) ++b;
-        bool is_node = b - a >= 2;
-        for (std::size_t k = a; k < b && !is_node; ++k)
-            is_node = items[k].index == 0 || items[k].index + 1 == clean[items[k].line].size();
-        if (is_node) {
-            const auto id = static_cast<std::uint32_t>(g.m_node_pts.size());
-            g.m_node_pts.push_back(clean[items[a].line][items[a].index]);
-            for (std::size_t k = a; k < b; ++k) node_of[items[k].line][items[k].index] = id;
-        }
-        a = b;
+        return b;
+    };
+    const auto is_node = [&](std::size_t a, std::size_t b) {
+        if (b - a >= 2) return true;
+        return items[a].index == 0 || items[a].index + 1 == clean[items[a].line].size();
+    };
+    constexpr std::size_t kItemBlock = 65536;
+    const std::size_t item_blocks = (items.size() + kItemBlock - 1) / kItemBlock;
+    std::vector<std::size_t> block_begin(item_blocks + 1, items.size());
+    for (std::size_t k = 0; k < item_blocks; ++k) {  // each block starts at the first group starting at or after k × kItemBlock
+        std::size_t a = k * kItemBlock;
+        while (a > 0 && a < items.size() && items[a].key == items[a - 1].key) ++a;
+        block_begin[k] = std::max(a, k > 0 ? block_begin[k - 1] : std::size_t(0));
     }
+    std::vector<std::uint32_t> block_nodes(item_blocks + 1, 0);
+    tbb::parallel_for(std::size_t(0), item_blocks, [&](std::size_t k) {
+        for (std::size_t a = block_begin[k], b; a < block_begin[k + 1]; a = b) {
+            b = group_end(a);
+            block_nodes[k + 1] += is_node(a, b) ? 1u : 0u;
+        }
+    });
+    for (std::size_t k = 0; k < item_blocks; ++k) block_nodes[k + 1] += block_nodes[k];
+    g.m_node_pts.resize(block_nodes[item_blocks]);
+    tbb::parallel_for(std::size_t(0), item_blocks, [&](std::size_t k) {
+        std::uint32_t id = block_nodes[k];
+        for (std::size_t a = block_begin[k], b; a < block_begin[k + 1]; a = b) {
+            b = group_end(a);
+            if (!is_node(a, b)) continue;
+            g.m_node_pts[id] = clean[items[a].line][items[a].index];
+            for (std::size_t q = a; q < b; ++q) node_of[first_vertex[items[q].line] + items[q].index] = id;
+            ++id;
+        }
+    });
     items = {};
     renumber_along_hilbert_curve(g.m_node_pts, node_of);
 
-    // Edges: cut each line at its node vertices.
-    for (std::uint32_t i = 0; i < clean.size(); ++i) {
-        const auto& pts = clean[i];
-        if (pts.empty()) continue;
-        const std::uint8_t dir = lines[i].oneway > 0 ? 1 : lines[i].oneway < 0 ? 2 : 3;
-        std::size_t start = 0;
-        for (std::size_t j = 1; j < pts.size(); ++j) {
-            if (node_of[i][j] == UINT32_MAX) continue;
-            GraphEdge e;
-            e.from = node_of[i][start];
-            e.to = node_of[i][j];
-            e.geom_begin = static_cast<std::uint32_t>(g.m_vertices.size());
-            double cum = 0;
-            for (std::size_t k = start; k <= j; ++k) {
-                if (k > start) cum += std::hypot(pts[k].x - pts[k - 1].x, pts[k].y - pts[k - 1].y);
-                g.m_vertices.push_back(pts[k]);
-                g.m_vertex_cum.push_back(cum);
+    // Edges: each line cut at its node vertices; counted per line, then written in parallel at
+    // their line's offsets (edges and vertices in line order, as a serial pass would write them).
+    std::vector<std::size_t> first_edge(line_count + 1, 0), first_geom(line_count + 1, 0);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, line_count, 512), [&](const auto& r) {
+        for (std::size_t i = r.begin(); i < r.end(); ++i) {
+            std::size_t edges = 0, start = 0, geom = 0;
+            for (std::size_t j = 1; j < clean[i].size(); ++j) {
+                if (node_of[first_vertex[i] + j] == UINT32_MAX) continue;
+                ++edges, geom += j - start + 1, start = j;
             }
-            e.geom_end = static_cast<std::uint32_t>(g.m_vertices.size());
-            e.length = cum;
-            e.cls = class_ids[lines[i].cls];
-            e.dir = dir;
-            g.m_edges.push_back(e);
-            start = j;
+            first_edge[i + 1] = edges, first_geom[i + 1] = geom;
         }
-    }
+    });
+    for (std::size_t i = 0; i < line_count; ++i) first_edge[i + 1] += first_edge[i], first_geom[i + 1] += first_geom[i];
+    if (first_geom[line_count] >= UINT32_MAX) throw InputError("the road network has too many vertices (4 billion or more)");
+    g.m_edges.resize(first_edge[line_count]);
+    g.m_vertices.resize(first_geom[line_count]);
+    g.m_vertex_cum.resize(first_geom[line_count]);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, line_count, 512), [&](const auto& r) {
+        for (std::size_t i = r.begin(); i < r.end(); ++i) {
+            const auto& pts = clean[i];
+            const std::uint32_t* node = node_of.data() + first_vertex[i];
+            const std::uint8_t dir = lines[i].oneway > 0 ? 1 : lines[i].oneway < 0 ? 2 : 3;
+            std::size_t edge = first_edge[i], at = first_geom[i], start = 0;
+            for (std::size_t j = 1; j < pts.size(); ++j) {
+                if (node[j] == UINT32_MAX) continue;
+                GraphEdge e;
+                e.from = node[start];
+                e.to = node[j];
+                e.geom_begin = static_cast<std::uint32_t>(at);
+                double cum = 0;
+                for (std::size_t k = start; k <= j; ++k) {
+                    if (k > start) cum += std::hypot(pts[k].x - pts[k - 1].x, pts[k].y - pts[k - 1].y);
+                    g.m_vertices[at] = pts[k];
+                    g.m_vertex_cum[at] = cum;
+                    ++at;
+                }
+                e.geom_end = static_cast<std::uint32_t>(at);
+                e.length = cum;
+                e.cls = line_class[i];
+                e.dir = dir;
+                g.m_edges[edge++] = e;
+                start = j;
+            }
+        }
+    });
 
     // CSR arcs.
     const std::size_t n = g.m_node_pts.size();

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <citycheck/core/uninitialized_vector.hpp>
 #include <citycheck/core/progress.hpp>
 #include <citycheck/spatial/chinese_coords.hpp>
 #include <citycheck/spatial/network_search.hpp>
@@ -94,7 +95,7 @@ struct DemandCell {
 };
 
 struct Demand {
-    std::vector<DemandCell> cells;
+    UninitializedVector<DemandCell> cells;  // sized, then filled in parallel: not zeroed first
     std::optional<DemandGrid> grid;
     bool is_area = true;      // weights are m² (else counts such as population)
 };
