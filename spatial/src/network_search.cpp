@@ -114,7 +114,7 @@ std::optional<EdgePosition> EdgeIndex::nearest(Pt p, double max_distance) const 
                         const double t = std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) * it.inv_len2, 0.0, 1.0);
                         const double ex = p.x - (a.x + t * dx), ey = p.y - (a.y + t * dy);
                         const double d2 = ex * ex + ey * ey;
-                        if (d2 < best2 || (d2 == best2 && best_edge != UINT32_MAX && e < best_edge)) {
+                        if (d2 < best2 || (d2 == best2 && best_edge != UINT32_MAX && (e < best_edge || (e == best_edge && k < best_seg)))) {
                             best2 = d2, best_edge = e, best_seg = k, best_t = t;
                         }
                     }
@@ -122,12 +122,13 @@ std::optional<EdgePosition> EdgeIndex::nearest(Pt p, double max_distance) const 
                 if (!edge_row && ring == 0) break;
             }
         }
-        // Everything outside the rings searched so far is at least `gap` away: stop when the best is closer.
+        // Everything outside the rings searched so far is at least `gap` away: stop when the best is
+        // closer (strictly: a segment exactly `gap` away could still win a tie).
         const double gap = std::min({p.x - (m_x0 + static_cast<double>(pc - ring) * m_cell),
                                      m_x0 + static_cast<double>(pc + ring + 1) * m_cell - p.x,
                                      p.y - (m_y0 + static_cast<double>(pr - ring) * m_cell),
                                      m_y0 + static_cast<double>(pr + ring + 1) * m_cell - p.y});
-        if (gap >= 0 && gap * gap >= best2) break;
+        if (gap >= 0 && gap * gap > best2) break;
     }
     if (best_edge == UINT32_MAX) return std::nullopt;
     const auto pts = m_graph.edge_geometry(best_edge);

@@ -190,6 +190,21 @@ TEST(RoadGraph, DistancesAndReachEndingInsideAnEdge) {
     EXPECT_GT(distance_to(g, ws, *q).distance, 1250);
 }
 
+TEST(RoadGraph, NearestEdgeTieGoesToTheLowerEdgeEvenInTheNextRing) {
+    // Index cells of 10 m from x = 0: p = (5, 55) is a cell centre. Edge 1 (x = 0) lies in p's cell,
+    // edge 0 (x = 10) in the next one, both exactly 5 m away: the search must not stop after the
+    // first ring on a tie, and the lower edge id wins.
+    const auto g = build_road_graph(parse_network("residential: 10 0, 10 100\nresidential: 0 0, 0 100\n"));
+    ASSERT_EQ(g.edge_count(), 2u);
+    ASSERT_EQ(g.edge_geometry(0)[0].x, 10);
+    const EdgeIndex index(g, 10);
+    const auto pos = index.nearest({5, 55}, 50);
+    ASSERT_TRUE(pos);
+    EXPECT_EQ(pos->edge, 0u);
+    EXPECT_EQ(pos->access, 5);
+    EXPECT_EQ(pos->point.x, 10);
+}
+
 TEST(RoadGraph, SameEdgeSourceAndDemand) {
     const auto g = build_road_graph(parse_network("residential: 0 0, 1000 0\n"));
     EdgeIndex index(g, 100);

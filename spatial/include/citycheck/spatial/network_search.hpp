@@ -30,7 +30,8 @@ class EdgeIndex {
     // cell_size <= 0 picks one from the edge density. Indexes edges for which `usable(edge)` is true (all when empty), e.g. the largest component.
     // Built in parallel: `usable` is called from several threads at once.
     EdgeIndex(const RoadGraph& graph, double cell_size, const std::function<bool(std::uint32_t)>& usable = {});
-    // The nearest usable edge within max_distance (nullopt if none). Ties go to the lower edge id.
+    // The nearest usable edge within max_distance (nullopt if none). Ties go to the lower edge id,
+    // then the lower segment: the answer does not depend on the order segments are examined in.
     std::optional<EdgePosition> nearest(Pt p, double max_distance) const;
     // Every point where a usable edge passes within `distance` of segment a–b: one position per edge
     // (the closest point of the edge to the segment, approximated at segment vertices and crossings).
