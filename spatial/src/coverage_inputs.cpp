@@ -322,11 +322,13 @@ Demand zone_area_demand(const ZonePolygons& zones, double cell, const CellDiscre
     tbb::parallel_for(std::size_t(0), zones.polygons.size(), [&](std::size_t zi) {
         const auto z = static_cast<std::uint32_t>(zi);
         auto& out = per_zone[zi];
-        // Room for every cell of the zone's bounding box (up to 16 M): no regrowth copies, and pages
-        // never written are never mapped.
-        const Box e = zones.polygons[z].envelope();
-        const double box_cells = (std::ceil(e.width() / d.grid->cell) + 2) * (std::ceil(e.height() / d.grid->cell) + 2);
-        out.reserve(static_cast<std::size_t>(std::min(box_cells, 16.0 * (1 << 20))));
+        // Room for every cell of the zone's bounding box (up to 16 M, and not for an empty zone): no
+        // regrowth copies, and pages never written are never mapped.
+        if (const Box e = zones.polygons[z].envelope(); e.xmax >= e.xmin && e.ymax >= e.ymin) {
+            const double box_cells = (std::ceil(e.width() / d.grid->cell) + 2) * (std::ceil(e.height() / d.grid->cell) + 2);
+            const double cap = std::min(16.0 * (1 << 20), static_cast<double>(d.grid->cols) * d.grid->rows);
+            out.reserve(static_cast<std::size_t>(box_cells < cap ? box_cells : cap));  // NaN: the cap
+        }
         cells(*d.grid, zones.polygons[z], [&](std::int64_t c, double f) { out.push_back({cell_centre(*d.grid, c), f * area, z, c}); });
         const auto by_cell = [](const DemandCell& a, const DemandCell& b) { return a.cell < b.cell; };
         if (!std::is_sorted(out.begin(), out.end(), by_cell)) std::sort(out.begin(), out.end(), by_cell);

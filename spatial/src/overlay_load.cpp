@@ -544,7 +544,10 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
     UninitializedVector<RawFeature> raw;
     std::vector<RawChunk> chunks;  // hold the WKB bytes until the parcels are packed
     {
-        const auto ranges = fid_ranges(*ds, layer, static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()), 32);
+        // Ranges per thread: many for SQLite (a connection is cheap; the zone branch holds one thread
+        // for a while, and small ranges keep the threads even), few for OGR (a dataset per range).
+        const auto threads = static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+        const auto ranges = fid_ranges(*ds, layer, threads, 32);
         const ChunkReader reader{src, code_idx, area_idx};
         std::string why_ogr;
         if (const auto table = direct_table(*ds, layer, src, code_idx, area_idx, why_ogr)) {
@@ -557,7 +560,7 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
         }
         if (set.reader.empty()) {
             log::debug("parcels read by OGR: " + why_ogr);
-            chunks = read_chunks_ogr(layer, src, ranges, reader, progress);
+            chunks = read_chunks_ogr(layer, src, fid_ranges(*ds, layer, threads, 4), reader, progress);
             set.reader = "ogr";
         }
         // Codes numbered in order of first appearance over the chunks in order (serial: few codes),
