@@ -4,11 +4,13 @@
 #include <cmath>
 #include <fstream>
 #include <numbers>
+#include <random>
 #include <sstream>
 #include <utility>
 #include <vector>
 
 #include <tbb/global_control.h>
+#include <tbb/task_arena.h>
 
 #include <citycheck/core/error.hpp>
 
@@ -401,6 +403,91 @@ TEST(Coverage, EuclideanDiscMatchesPiRSquared) {
         EXPECT_LT(err, bound / 4) << "cell " << cell;
         EXPECT_LT(bound, last_bound);
         last_bound = bound;
+    }
+}
+
+TEST(RoadGraph, BuildIsThreadInvariant) {
+    // A jittered 150 x 150 grid whose rows and columns share their crossing vertices (as OSM ways
+    // do), ways of 7 blocks, some one-way, two classes, a few repeated vertices: about 90 000
+    // vertex keys, so the key sort, the blocks of node numbering and the per-line passes all run
+    // in parallel. Every thread count must give the same nodes, edges, geometry and arcs.
+    const int n = 150;
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<double> jitter(-20, 20);
+    std::vector<Pt> node(static_cast<std::size_t>(n) * n);
+    for (int r = 0; r < n; ++r)
+        for (int c = 0; c < n; ++c) node[static_cast<std::size_t>(r) * n + c] = {c * 100 + jitter(rng), r * 100 + jitter(rng)};
+    RoadLines lines;
+    lines.crs = Crs::from_epsg(32650);
+    for (int r = 0; r < n; ++r)
+        for (int along = 0; along < 2; ++along)
+            for (int c0 = 0; c0 + 1 < n; c0 += 7) {
+                RoadLine l;
+                l.cls = r % 5 == 0 ? "primary" : "residential";
+                l.oneway = (r + c0) % 11 == 0 ? 1 : 0;
+                for (int c = c0; c <= std::min(n - 1, c0 + 7); ++c) {
+                    l.pts.push_back(along == 0 ? node[static_cast<std::size_t>(r) * n + c] : node[static_cast<std::size_t>(c) * n + r]);
+                    if (c % 13 == 0) l.pts.push_back(l.pts.back());  // a repeated vertex collapses
+                }
+                lines.lines.push_back(std::move(l));
+            }
+    auto build = [&](int threads) {
+        tbb::task_arena arena(threads);
+        return arena.execute([&] { return build_road_graph(lines); });
+    };
+    const RoadGraph a = build(1);
+    ASSERT_EQ(a.node_count(), static_cast<std::size_t>(n) * n);
+    ASSERT_EQ(a.edge_count(), 2u * n * (n - 1));
+    for (std::uint32_t e = 0; e < a.edge_count(); ++e) {  // every edge runs between the nodes at its ends
+        const auto geom = a.edge_geometry(e);
+        ASSERT_EQ(geom.size(), 2u);
+        ASSERT_TRUE(a.node_point(a.edge(e).from).x == geom.front().x && a.node_point(a.edge(e).from).y == geom.front().y);
+        ASSERT_TRUE(a.node_point(a.edge(e).to).x == geom.back().x && a.node_point(a.edge(e).to).y == geom.back().y);
+    }
+    for (const int threads : {2, 3, 4}) {
+        SCOPED_TRACE(threads);
+        const RoadGraph b = build(threads);
+        ASSERT_EQ(b.node_count(), a.node_count());
+        ASSERT_EQ(b.edge_count(), a.edge_count());
+        ASSERT_EQ(b.arc_count(), a.arc_count());
+        for (std::uint32_t v = 0; v < a.node_count(); ++v) {
+            ASSERT_EQ(a.node_point(v).x, b.node_point(v).x);
+            ASSERT_EQ(a.node_point(v).y, b.node_point(v).y);
+            ASSERT_EQ(a.arcs_begin(v), b.arcs_begin(v));
+        }
+        for (std::uint32_t e = 0; e < a.edge_count(); ++e) {
+            const auto &x = a.edge(e), &y = b.edge(e);
+            ASSERT_EQ(std::tie(x.from, x.to, x.geom_begin, x.geom_end, x.cls, x.dir), std::tie(y.from, y.to, y.geom_begin, y.geom_end, y.cls, y.dir));
+            ASSERT_EQ(x.length, y.length);
+            const auto ga = a.edge_geometry(e), gb = b.edge_geometry(e);
+            for (std::size_t k = 0; k < ga.size(); ++k) ASSERT_TRUE(ga[k].x == gb[k].x && ga[k].y == gb[k].y);
+        }
+        for (std::uint32_t k = 0; k < a.arc_count(); ++k) {
+            ASSERT_EQ(a.arcs()[k].target, b.arcs()[k].target);
+            ASSERT_EQ(a.arcs()[k].edge, b.arcs()[k].edge);
+        }
+    }
+}
+
+TEST(RoadGraph, OneNodeWhereMoreLinesMeetThanFitInABlock) {
+    // 70 000 spokes from one hub: the hub's vertex key occurs 70 000 times, more than one block of
+    // the parallel node numbering holds (65 536), so the group spans a block boundary. It must still
+    // be one node, with every spoke attached to it.
+    RoadLines lines;
+    lines.crs = Crs::from_epsg(32650);
+    const int spokes = 70000;
+    for (int k = 0; k < spokes; ++k) {
+        const double a = 2 * std::numbers::pi * k / spokes, r = 100 + k % 7;
+        lines.lines.push_back({{{0, 0}, {r * std::cos(a) * 50, r * std::sin(a) * 50}}, "footway"});
+    }
+    for (const int threads : {1, 2}) {
+        tbb::task_arena arena(threads);
+        const RoadGraph g = arena.execute([&] { return build_road_graph(lines); });
+        ASSERT_EQ(g.node_count(), static_cast<std::size_t>(spokes) + 1);
+        ASSERT_EQ(g.edge_count(), static_cast<std::size_t>(spokes));
+        const std::uint32_t hub = g.edge(0).from;
+        EXPECT_EQ(g.degree(hub), static_cast<std::size_t>(spokes));
+        for (std::uint32_t e = 0; e < g.edge_count(); ++e) ASSERT_EQ(g.edge(e).from, hub);
     }
 }
 
