@@ -102,7 +102,7 @@ bool small_island(const RoadGraph& g, std::uint32_t component, std::size_t islan
 // island. With largest_component_only they were snapped elsewhere or not at all; without it they
 // sit on the island, cut off from the rest.
 void report_islands(const RoadGraph& g, const EdgeIndex& used, const FacilitySet& facilities, const Demand& demand,
-                    const std::vector<EdgePosition>& demand_pos, const std::vector<std::uint8_t>& snapped,
+                    std::span<const EdgePosition> demand_pos, const std::vector<std::uint8_t>& snapped,
                     const CoverageOptions& options, double access_max,
                     CoverageStats& st) {
     for (std::uint32_t c = 1; c < g.component_count(); ++c)
@@ -199,10 +199,12 @@ std::shared_ptr<const DemandSnap> snap_demand(const RoadGraph& graph, const Dema
                                               double access_cap) {
     auto snap = std::make_shared<DemandSnap>(graph, largest_component_only);
     snap->access_cap = access_cap;
-    snap->positions.resize(demand.cells.size());
+    snap->positions.resize(demand.cells.size());  // not initialised: every one is written below
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, demand.cells.size(), 2048), [&](const auto& r) {
-        for (std::size_t i = r.begin(); i < r.end(); ++i)
-            if (auto p = snap->index.nearest(demand.cells[i].p, access_cap)) snap->positions[i] = *p;
+        for (std::size_t i = r.begin(); i < r.end(); ++i) {
+            const auto p = snap->index.nearest(demand.cells[i].p, access_cap);
+            snap->positions[i] = p ? *p : EdgePosition{};
+        }
     });
     return snap;
 }
@@ -256,7 +258,7 @@ CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& dem
         const EdgeIndex& index = snap->index;
         const auto sources = facility_sources(*graph, index, facilities, options, max_reach, st);
         // A shared snap may reach farther than this coverage allows: those cells count as unsnapped here.
-        const std::vector<EdgePosition>& pos = snap->positions;
+        const std::span<const EdgePosition> pos = snap->positions;
         const bool filter = snap->access_cap > access_max;
         std::vector<std::uint8_t> snapped(n);
         for (std::size_t i = 0; i < n; ++i) {

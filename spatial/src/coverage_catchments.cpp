@@ -27,7 +27,7 @@ struct CellsByEdge {
     std::unique_ptr<CellOnEdge[]> items;  // not value-initialised: the parallel fill writes every item first
 };
 
-CellsByEdge group_by_edge(const RoadGraph& g, const Demand& demand, const std::vector<EdgePosition>& pos,
+CellsByEdge group_by_edge(const RoadGraph& g, const Demand& demand, std::span<const EdgePosition> pos,
                           const std::vector<double>& nearest, double max_reach, bool count_access) {
     const auto candidate = [&](std::size_t i) { return nearest[i] <= max_reach + 1e-9; };
     const std::size_t n = pos.size(), edges = g.edge_count();
@@ -67,7 +67,7 @@ struct Workspace {
 }  // namespace
 
 void network_catchments(const RoadGraph& graph, const FacilitySet& facilities, std::span<const Source> sources,
-                        const Demand& demand, const std::vector<EdgePosition>& pos, const std::vector<double>& nearest,
+                        const Demand& demand, std::span<const EdgePosition> pos, const std::vector<double>& nearest,
                         double max_reach, bool count_access, std::vector<FacilityCatchment>& out) {
     const CellsByEdge cells = group_by_edge(graph, demand, pos, nearest, max_reach, count_access);
     std::vector<std::size_t> src_begin(facilities.items.size() + 1, 0);

@@ -18,7 +18,7 @@ namespace citycheck::spatial::detail {
 // cell farther than that, so only cells within max_reach are looked at. Deterministic for any
 // thread count.
 void network_catchments(const RoadGraph& graph, const FacilitySet& facilities, std::span<const Source> sources,
-                        const Demand& demand, const std::vector<EdgePosition>& pos, const std::vector<double>& nearest,
+                        const Demand& demand, std::span<const EdgePosition> pos, const std::vector<double>& nearest,
                         double max_reach, bool count_access, std::vector<FacilityCatchment>& out);
 
 }  // namespace citycheck::spatial::detail

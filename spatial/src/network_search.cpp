@@ -5,7 +5,9 @@
 #include <cmath>
 #include <utility>
 
+#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
 #include <tbb/task_arena.h>
 
 #include <citycheck/core/error.hpp>
@@ -14,12 +16,18 @@ namespace citycheck::spatial {
 
 EdgeIndex::EdgeIndex(const RoadGraph& graph, double cell_size, const std::function<bool(std::uint32_t)>& usable)
     : m_graph(graph), m_cell(cell_size) {
-    Box b{1e300, 1e300, -1e300, -1e300};
-    for (std::uint32_t e = 0; e < graph.edge_count(); ++e)
-        for (const Pt& p : graph.edge_geometry(e)) {
-            b.xmin = std::min(b.xmin, p.x), b.ymin = std::min(b.ymin, p.y);
-            b.xmax = std::max(b.xmax, p.x), b.ymax = std::max(b.ymax, p.y);
-        }
+    const Box empty{1e300, 1e300, -1e300, -1e300};
+    const auto merge = [](Box a, const Box& o) {
+        return Box{std::min(a.xmin, o.xmin), std::min(a.ymin, o.ymin), std::max(a.xmax, o.xmax), std::max(a.ymax, o.ymax)};
+    };
+    Box b = tbb::parallel_reduce(
+        tbb::blocked_range<std::uint32_t>(0, static_cast<std::uint32_t>(graph.edge_count()), 16384), empty,
+        [&](const auto& r, Box acc) {
+            for (std::uint32_t e = r.begin(); e < r.end(); ++e)
+                for (const Pt& p : graph.edge_geometry(e)) acc = merge(acc, Box{p.x, p.y, p.x, p.y});
+            return acc;
+        },
+        merge);
     if (graph.edge_count() == 0) b = {0, 0, 0, 0};
     m_x0 = b.xmin, m_y0 = b.ymin;
     if (!(m_cell > 0)) {

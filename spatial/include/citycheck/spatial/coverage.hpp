@@ -191,7 +191,7 @@ struct DemandSnap {
     bool largest_component_only;
     double access_cap = 0;
     EdgeIndex index;  // over the usable edges
-    std::vector<EdgePosition> positions;
+    UninitializedVector<EdgePosition> positions;  // per demand cell; invalid where none within the cap
 };
 std::shared_ptr<const DemandSnap> snap_demand(const RoadGraph& graph, const Demand& demand, bool largest_component_only,
                                               double access_cap);

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include <citycheck/core/uninitialized_vector.hpp>
 #include <citycheck/spatial/road_graph.hpp>
 
 namespace citycheck::spatial {
@@ -49,7 +50,7 @@ class EdgeIndex {
         double inv_len2;  // 1 / |b - a|², 0 for a zero-length segment: no division per query
         std::uint32_t edge, seg;
     };
-    std::vector<Item> m_items;
+    UninitializedVector<Item> m_items;  // filled in parallel right after sizing
     void cell_range(double xmin, double ymin, double xmax, double ymax, long long& c0, long long& r0, long long& c1,
                     long long& r1) const;
 };
