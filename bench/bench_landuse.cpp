@@ -211,17 +211,36 @@ int main(int argc, char** argv) {
                 runs[5].seconds / runs[1].seconds);
 
     // One pair of runs is at the mercy of this machine's noise (about ±5 %): the speed-up of the
-    // indexed run is also taken over alternating 1- and 2-thread pairs, as the median of the pairs' ratios.
+    // indexed run is also taken over alternating 1- and 2-thread pairs, as the median of the pairs'
+    // ratios; and in process, from the stage times the CLI logs (`--log-level debug`), without
+    // process start (loading libgdal and its libraries) and exit.
     if (pairs > 0) {
-        std::vector<double> one, two, ratio;
+        std::vector<double> one, two, ratio, in_process;
+        const std::string log = dir + "/pairs_stderr.txt";
+        const auto stages_seconds = [&] {  // parcels + overlay + classes + output from the debug line
+            std::FILE* f = std::fopen(log.c_str(), "r");
+            double total = -1;
+            char line[1024];
+            while (f && std::fgets(line, sizeof line, f)) {
+                double p = 0, z = 0, o = 0, c = 0, w = 0;
+                if (std::sscanf(line, "debug: landuse: parcels %lf s (zones %lf s at the same time), overlay %lf s, classes %lf s, output %lf s",
+                                &p, &z, &o, &c, &w) == 5)
+                    total = p + o + c + w;
+            }
+            if (f) std::fclose(f);
+            return total;
+        };
         for (int k = 0; k < pairs; ++k) {
-            double w[2] = {0, 0};
+            double w[2] = {0, 0}, s[2] = {0, 0};
             for (int t = 0; t < 2; ++t) {
-                const bench::Run r = bench::run({CITYCHECK_BIN, "--threads", t == 0 ? "1" : "2", "-q", "landuse", pfile, "--code-field", "DLBM",
-                                                 "--zones", zfile, "--id", "ZID", "--overlaps", "skip", "-o", dir + "/out_pairs.csv"});
+                const bench::Run r = bench::run({CITYCHECK_BIN, "--threads", t == 0 ? "1" : "2", "--log-level", "debug", "landuse", pfile, "--code-field",
+                                                 "DLBM", "--zones", zfile, "--id", "ZID", "--overlaps", "skip", "-o", dir + "/out_pairs.csv"},
+                                                log);
                 w[t] = r.seconds;
+                s[t] = stages_seconds();
             }
             one.push_back(w[0]), two.push_back(w[1]), ratio.push_back(w[0] / w[1]);
+            if (s[0] > 0 && s[1] > 0) in_process.push_back(s[0] / s[1]);
         }
         const auto median = [](std::vector<double> v) {
             std::sort(v.begin(), v.end());
@@ -232,6 +251,9 @@ int main(int argc, char** argv) {
                     *std::min_element(two.begin(), two.end()), *std::max_element(two.begin(), two.end()));
         std::printf("indexed speed-up 1 -> 2 threads over the pairs: median %.2fx (%.2f-%.2f)\n", median(ratio),
                     *std::min_element(ratio.begin(), ratio.end()), *std::max_element(ratio.begin(), ratio.end()));
+        if (!in_process.empty())
+            std::printf("the same in process (stage times, without process start and exit): median %.2fx (%.2f-%.2f)\n", median(in_process),
+                        *std::min_element(in_process.begin(), in_process.end()), *std::max_element(in_process.begin(), in_process.end()));
     }
     return 0;
 }

@@ -23,14 +23,14 @@ struct Run {
     int status = 0;
 };
 
-// stderr goes to /dev/null; argv[0] must be a path.
-inline Run run(const std::vector<std::string>& args) {
+// stderr goes to stderr_path (default /dev/null); argv[0] must be a path.
+inline Run run(const std::vector<std::string>& args, const std::string& stderr_path = "/dev/null") {
     std::vector<char*> argv;
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const auto t0 = std::chrono::steady_clock::now();
     pid_t pid = 0;
     if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
