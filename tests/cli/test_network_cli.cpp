@@ -125,6 +125,28 @@ TEST(NetworkCli, CoverageEuclideanAndNetworkWithMaps) {
     EXPECT_NE(info.out.find("service_areas"), std::string::npos) << info.out;
 }
 
+// The demand grid is built while the roads are read: an error in either is reported whole, the
+// demand's when both fail (as if they were read in turn), and no table is written.
+TEST(NetworkCli, CoverageErrorsOfDemandAndRoadsReadAtTheSameTime) {
+    Fixture fx;
+    const auto out = (fx.dir / "cov.csv").string();
+    const std::string base = "coverage --facilities " + fx.facilities + " --reach 500 --zones " + fx.zones + " --id name -o " + out;
+    for (const char* threads : {"1", "2"}) {
+        const std::string run = std::string("--threads ") + threads + " " + base;
+        const auto roads_bad = run_citycheck(run + " --network /no/such/roads.gpkg");
+        EXPECT_EQ(roads_bad.exit_code, 3) << roads_bad.err;
+        EXPECT_NE(roads_bad.err.find("/no/such/roads.gpkg"), std::string::npos) << roads_bad.err;
+        const auto demand_bad = run_citycheck(run + " --network " + fx.roads + " --demand /no/such/homes.gpkg");
+        EXPECT_EQ(demand_bad.exit_code, 3) << demand_bad.err;
+        EXPECT_NE(demand_bad.err.find("/no/such/homes.gpkg"), std::string::npos) << demand_bad.err;
+        const auto both_bad = run_citycheck(run + " --network /no/such/roads.gpkg --demand /no/such/homes.gpkg");
+        EXPECT_EQ(both_bad.exit_code, 3) << both_bad.err;
+        EXPECT_NE(both_bad.err.find("/no/such/homes.gpkg"), std::string::npos) << both_bad.err;
+        EXPECT_EQ(both_bad.err.find("/no/such/roads.gpkg"), std::string::npos) << both_bad.err;
+        EXPECT_FALSE(std::filesystem::exists(out));
+    }
+}
+
 TEST(NetworkCli, CoverageBadTiersIsUsageError) {
     Fixture fx;
     auto r = run_citycheck("coverage --facilities " + fx.facilities + " --reach-tiers 5000-500 --zones " + fx.zones + " -o " +
