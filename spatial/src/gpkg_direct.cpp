@@ -52,6 +52,12 @@ void GpkgRows::fail(const std::string& what) const {
     throw InputError(what + " (SQLite: " + reason + ")", ErrorContext{m_table.path, m_table.table, {}, {}});
 }
 
+void GpkgRows::restart(std::int64_t first, std::int64_t last) {
+    sqlite3_stmt* s = m_stmt.get();
+    sqlite3_reset(s);  // its error code repeats the last step's, which next() has reported already
+    if (sqlite3_bind_int64(s, 1, first) != SQLITE_OK || sqlite3_bind_int64(s, 2, last) != SQLITE_OK) fail("cannot bind the FID range");
+}
+
 bool GpkgRows::next(GpkgRow& row) {
     sqlite3_stmt* s = m_stmt.get();
     const int rc = sqlite3_step(s);

@@ -54,6 +54,9 @@ class GpkgRows {
     GpkgRows& operator=(GpkgRows&&) noexcept;
 
     bool next(GpkgRow& row);
+    // Restarts the statement with ?1 = first and ?2 = last, for a filter written with those
+    // parameters (e.g. an FID range): one connection and statement serve many ranges.
+    void restart(std::int64_t first, std::int64_t last);
 
   private:
     struct CloseDb {

@@ -384,6 +384,11 @@ std::string fid_range_sql(OGRLayer& layer, const FidRange& r) {
     return fmt::format("{0} >= {1} AND {0} <= {2}", detail::quote_identifier(layer.GetFIDColumn()), r.first, r.second);
 }
 
+// The same with the range as SQL parameters ?1 and ?2 (GpkgRows::restart binds them).
+std::string fid_range_parameters_sql(OGRLayer& layer) {
+    return fmt::format("{0} >= ?1 AND {0} <= ?2", detail::quote_identifier(layer.GetFIDColumn()));
+}
+
 // The table behind a GeoPackage layer when the direct reader gives exactly what the OGR path
 // gives for it; otherwise nullopt and the reason in why.
 std::optional<detail::GpkgTable> direct_table(GDALDataset& ds, OGRLayer& layer, const ParcelSource& src, int code_idx, int area_idx,
@@ -452,16 +457,19 @@ std::vector<RawChunk> read_chunks_direct(const detail::GpkgTable& table, OGRLaye
         return chunks;
     }
     whole.reset();
-    std::vector<std::string> filters;
-    for (const auto& r : ranges) filters.push_back(filter_sql(layer, src, fid_range_sql(layer, r)));
-    tbb::parallel_for(std::size_t(0), ranges.size(), [&](std::size_t i) {
-        std::optional<detail::GpkgRows> rows;
+    // One connection and prepared statement per thread, restarted for each of its ranges.
+    const std::string filter = filter_sql(layer, src, fid_range_parameters_sql(layer));
+    PerThread<detail::GpkgRows> connections([&] {
         try {
-            rows.emplace(table, filters[i]);
+            return detail::GpkgRows(table, filter);
         } catch (const InputError& e) {  // as for the whole table above: OGR reads the layer instead
             throw DirectReadUnsupported(e.message());
         }
-        chunks[i] = reader.read_direct(*rows, Progress(), -1);
+    });
+    tbb::parallel_for(std::size_t(0), ranges.size(), [&](std::size_t i) {
+        auto& rows = connections.local();
+        rows.restart(ranges[i].first, ranges[i].second);
+        chunks[i] = reader.read_direct(rows, Progress(), -1);
     });
     return chunks;
 }
