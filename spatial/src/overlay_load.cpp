@@ -621,33 +621,40 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
         if (geodesic) w.to_lonlat.emplace(work, detail::cgcs2000_geographic());
         return w;
     });
-    // Per parcel a small trivially copyable record, written in parallel into memory that is not
-    // zeroed first; the rare extras (repairs, rewritten WKB) go to their block's own list.
-    struct Measured {
-        double planar, basis;
-        Box box;
-        std::uint32_t extra;  // index into its block's extras, or kNone
-        bool polygonal;
-    };
+    // Each parcel's columns are written at its read position, in parallel, into memory that is not
+    // zeroed first. The rare extras (repairs, rewritten WKB) go to their block's own list, and the
+    // rare parcels without a polygon are squeezed out afterwards. WKB is not copied: a parcel
+    // points to its bytes in the read's chunk buffers, or in its block's buffer of rewritten ones.
     struct Extra {
-        std::size_t parcel;  // index into raw
+        std::size_t parcel;  // read position
         bool repaired;
         double repair_change;
         std::string repair_reason;
         std::vector<unsigned char> wkb;  // empty: the raw WKB is already right
     };
-    constexpr std::uint32_t kNone = UINT32_MAX;
     constexpr std::size_t kBlock = 512;
     const std::size_t n = raw.size(), blocks = (n + kBlock - 1) / kBlock;
-    UninitializedVector<Measured> measured(n);  // not zeroed: Box's initialisers would be a serial pass
+    const bool field = area.basis == AreaBasis::field;
+    set.fid.resize(n);
+    set.code_of.resize(n);
+    set.planar_area.resize(n);
+    set.basis_area.resize(n);
+    if (field) set.field_area.resize(n);
+    set.boxes.resize(n);
+    set.wkb_begin.resize(n);
+    set.wkb_size.resize(n);
     std::vector<std::vector<Extra>> extras(blocks);
-    std::vector<std::size_t> block_kept(blocks + 1, 0);  // counts, then offsets
+    std::vector<std::vector<std::size_t>> dropped(blocks);  // read positions without a polygon, ascending
+    std::vector<std::vector<unsigned char>> rewritten(blocks);
+    std::unique_ptr<std::atomic<bool>[]> chunk_used(new std::atomic<bool>[chunks.size()]);
+    for (std::size_t c = 0; c < chunks.size(); ++c) chunk_used[c].store(false, std::memory_order_relaxed);
     {
         const Progress prep_progress = progress.scaled(0.4, 1.0);  // outlives the counter
         ProgressCounter counter(prep_progress, n, "preparing parcels");
         tbb::parallel_for(std::size_t(0), blocks, [&](std::size_t blk) {
             Worker& w = workers.local();
             const std::size_t end = std::min(n, (blk + 1) * kBlock);
+            std::size_t rewritten_bytes = 0;
             for (std::size_t i = blk * kBlock; i != end; ++i) {
                 Prepared p;
                 try {
@@ -655,27 +662,43 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
                 } catch (const Error& e) {
                     throw InputError(e.message(), ErrorContext{src.path, set.layer, {}, std::to_string(raw[i].fid)});
                 }
-                Measured& m = measured[i];
-                m = {p.planar, p.basis, p.box, kNone, p.state != Prepared::State::non_polygonal};
-                if (!m.polygonal) continue;
-                ++block_kept[blk + 1];
-                if (p.repaired || !p.wkb.empty()) {
-                    m.extra = static_cast<std::uint32_t>(extras[blk].size());
-                    extras[blk].push_back({i, p.repaired, p.repair_change, std::move(p.repair_reason), std::move(p.wkb)});
+                if (p.state == Prepared::State::non_polygonal) {
+                    dropped[blk].push_back(i);
+                    continue;
                 }
+                set.fid[i] = raw[i].fid;
+                set.code_of[i] = raw[i].code;
+                set.planar_area[i] = p.planar;
+                set.basis_area[i] = field ? raw[i].field_area : p.basis;
+                if (field) set.field_area[i] = raw[i].field_area;
+                set.boxes[i] = p.box;
+                const auto wkb = raw_wkb(i);
+                set.wkb_begin[i] = wkb.data();
+                set.wkb_size[i] = wkb.size();
+                if (p.wkb.empty() && !chunk_used[raw[i].chunk].load(std::memory_order_relaxed))
+                    chunk_used[raw[i].chunk].store(true, std::memory_order_relaxed);
+                rewritten_bytes += p.wkb.size();
+                if (p.repaired || !p.wkb.empty())
+                    extras[blk].push_back({i, p.repaired, p.repair_change, std::move(p.repair_reason), std::move(p.wkb)});
+            }
+            // The block's rewritten geometries, back to back in one buffer (reserved first: the
+            // pointers into it stay valid).
+            rewritten[blk].reserve(rewritten_bytes);
+            for (Extra& x : extras[blk]) {
+                if (x.wkb.empty()) continue;
+                set.wkb_begin[x.parcel] = rewritten[blk].data() + rewritten[blk].size();
+                set.wkb_size[x.parcel] = x.wkb.size();
+                rewritten[blk].insert(rewritten[blk].end(), x.wkb.begin(), x.wkb.end());
+                std::vector<unsigned char>().swap(x.wkb);
             }
             counter.step(end - blk * kBlock);
         }, isolated);
     }
     const double prepare_s = stage.lap();
 
-    // 3. Packing in input order (deterministic): block offsets first, then every block writes its
-    //    parcels' attributes at known positions in parallel. WKB is not copied: a parcel points to
-    //    its bytes in the read's chunk buffers, or in its block's buffer of rewritten geometries.
-    for (std::size_t blk = 0; blk < blocks; ++blk) block_kept[blk + 1] += block_kept[blk];
-    const std::size_t kept = block_kept[blocks];
-    set.report.non_polygonal += n - kept;
-    for (const auto& block : extras)  // the repair report in input order (extras only hold kept parcels)
+    // 3. The repair report in input order, then the parcels without a polygon squeezed out in
+    //    input order (serial: they are rare; nothing moves when there are none).
+    for (const auto& block : extras)
         for (const Extra& x : block) {
             if (!x.repaired) continue;
             ++set.report.repaired;
@@ -683,47 +706,40 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
             if (set.report.repaired_examples.size() < MAX_EXAMPLES)
                 set.report.repaired_examples.push_back(fmt::format("fid {}: {}", raw[x.parcel].fid, x.repair_reason));
         }
-    const bool field = area.basis == AreaBasis::field;
-    set.fid.resize(kept);
-    set.code_of.resize(kept);
-    set.planar_area.resize(kept);
-    set.basis_area.resize(kept);
-    if (field) set.field_area.resize(kept);
-    set.boxes.resize(kept);
-    set.wkb_begin.resize(kept);
-    set.wkb_size.resize(kept);
-    std::vector<std::vector<unsigned char>> rewritten(blocks);
-    std::unique_ptr<std::atomic<bool>[]> chunk_used(new std::atomic<bool>[chunks.size()]);
-    for (std::size_t c = 0; c < chunks.size(); ++c) chunk_used[c].store(false, std::memory_order_relaxed);
-    tbb::parallel_for(std::size_t(0), blocks, [&](std::size_t blk) {
-        std::size_t bytes = 0;
-        for (const Extra& x : extras[blk]) bytes += x.wkb.size();
-        rewritten[blk].reserve(bytes);  // appended below without reallocating: pointers into it stay valid
-        std::size_t k = block_kept[blk];
-        for (std::size_t i = blk * kBlock, end = std::min(n, (blk + 1) * kBlock); i != end; ++i) {
-            const Measured& m = measured[i];
-            if (!m.polygonal) continue;
-            set.fid[k] = raw[i].fid;
-            set.code_of[k] = raw[i].code;
-            set.planar_area[k] = m.planar;
-            set.basis_area[k] = field ? raw[i].field_area : m.basis;
-            if (field) set.field_area[k] = raw[i].field_area;
-            set.boxes[k] = m.box;
-            if (m.extra != kNone && !extras[blk][m.extra].wkb.empty()) {
-                const auto& wkb = extras[blk][m.extra].wkb;
-                set.wkb_begin[k] = rewritten[blk].data() + rewritten[blk].size();
-                set.wkb_size[k] = wkb.size();
-                rewritten[blk].insert(rewritten[blk].end(), wkb.begin(), wkb.end());
-            } else {
-                const auto wkb = raw_wkb(i);
-                set.wkb_begin[k] = wkb.data();
-                set.wkb_size[k] = wkb.size();
-                if (!chunk_used[raw[i].chunk].load(std::memory_order_relaxed)) chunk_used[raw[i].chunk].store(true, std::memory_order_relaxed);
+    std::size_t kept = 0, gone = 0;
+    for (const auto& block : dropped) gone += block.size();
+    set.report.non_polygonal += gone;
+    if (gone == 0) {
+        kept = n;
+    } else {
+        std::size_t blk = 0, at = 0;  // the next dropped position: dropped[blk][at]
+        for (std::size_t i = 0; i < n; ++i) {
+            while (blk < blocks && at == dropped[blk].size()) ++blk, at = 0;
+            if (blk < blocks && dropped[blk][at] == i) {
+                ++at;
+                continue;
             }
-            ++k;
+            if (kept != i) {
+                set.fid[kept] = set.fid[i];
+                set.code_of[kept] = set.code_of[i];
+                set.planar_area[kept] = set.planar_area[i];
+                set.basis_area[kept] = set.basis_area[i];
+                if (field) set.field_area[kept] = set.field_area[i];
+                set.boxes[kept] = set.boxes[i];
+                set.wkb_begin[kept] = set.wkb_begin[i];
+                set.wkb_size[kept] = set.wkb_size[i];
+            }
+            ++kept;
         }
-        std::vector<Extra>().swap(extras[blk]);
-    }, isolated);
+        set.fid.resize(kept);
+        set.code_of.resize(kept);
+        set.planar_area.resize(kept);
+        set.basis_area.resize(kept);
+        if (field) set.field_area.resize(kept);
+        set.boxes.resize(kept);
+        set.wkb_begin.resize(kept);
+        set.wkb_size.resize(kept);
+    }
     // The buffers the parcels point into move to the set (moving a vector keeps its buffer); chunks
     // no kept parcel points into (all rewritten, e.g. reprojected) are freed.
     for (std::size_t c = 0; c < chunks.size(); ++c)

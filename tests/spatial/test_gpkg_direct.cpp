@@ -303,6 +303,39 @@ struct MixedFile {
 
 }  // namespace
 
+TEST(GpkgDirectTest, ParcelsThatLoseTheirPolygonInPreparationLeaveTheOthersWhole) {
+    // A collinear "polygon" (made valid, it is a line) and a collection of a point pass the read
+    // but have no polygon once prepared; the parcels around them keep their own fid, code, area,
+    // box and geometry, for both readers and any thread count.
+    test::TempDir dir;
+    const auto path = (dir / "dropped.gpkg").string();
+    const auto p = [](double x) { return std::to_string(X0 + x) + " " + std::to_string(Y0); };
+    write_parcels(path, {{square(0, 0, 10), "0101", 1, "201", std::nullopt},
+                         {"POLYGON ((" + p(0) + ", " + p(10) + ", " + p(20) + ", " + p(0) + "))", "0102", 2, "201", std::nullopt},
+                         {square(100, 0, 20), "0201", 3, "201", std::nullopt},
+                         {"GEOMETRYCOLLECTION (POINT (" + p(5) + "))", "0301", 4, "201", std::nullopt},
+                         {square(200, 0, 30), "0401", 5, "201", std::nullopt}});
+    GeosContext ctx;
+    for (const bool direct : {true, false})
+        for (const int threads : {1, 2}) {
+            tbb::task_arena arena(threads);
+            const auto s = arena.execute([&] { return load(path, direct, {}); });
+            SCOPED_TRACE(s.reader + ", " + std::to_string(threads) + " thread(s)");
+            EXPECT_EQ(s.report.non_polygonal, 2u);
+            ASSERT_EQ(s.size(), 3u);
+            const std::int64_t fids[] = {1, 3, 5};
+            const char* codes[] = {"0101", "0201", "0401"};
+            const double sides[] = {10, 20, 30};
+            for (std::size_t i = 0; i < 3; ++i) {
+                EXPECT_EQ(s.fid[i], fids[i]);
+                EXPECT_EQ(s.codes[s.code_of[i]], codes[i]);
+                EXPECT_NEAR(s.planar_area[i], sides[i] * sides[i], 1e-6);
+                EXPECT_NEAR(s.boxes[i].xmax - s.boxes[i].xmin, sides[i], 1e-6);
+                EXPECT_NEAR(ctx.area(*ctx.from_wkb(s.geometry(i))), sides[i] * sides[i], 1e-6);
+            }
+        }
+}
+
 TEST(GpkgDirectTest, OddGeometriesAndValuesReadExactlyAsOgrReadsThem) {
     MixedFile f;
     for (const char* code : {"DLBM", "DM32", "DM64"})
