@@ -52,6 +52,8 @@ void GpkgRows::fail(const std::string& what) const {
     throw InputError(what + " (SQLite: " + reason + ")", ErrorContext{m_table.path, m_table.table, {}, {}});
 }
 
+int GpkgRows::parameter_count() const noexcept { return sqlite3_bind_parameter_count(m_stmt.get()); }
+
 void GpkgRows::restart(std::int64_t first, std::int64_t last) {
     sqlite3_stmt* s = m_stmt.get();
     sqlite3_reset(s);  // its error code repeats the last step's, which next() has reported already

@@ -57,6 +57,8 @@ class GpkgRows {
     // Restarts the statement with ?1 = first and ?2 = last, for a filter written with those
     // parameters (e.g. an FID range): one connection and statement serve many ranges.
     void restart(std::int64_t first, std::int64_t last);
+    // How many SQL parameters the statement has (2 for an FID-range filter and nothing else).
+    int parameter_count() const noexcept;
 
   private:
     struct CloseDb {

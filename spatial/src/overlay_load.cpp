@@ -458,13 +458,19 @@ std::vector<RawChunk> read_chunks_direct(const detail::GpkgTable& table, OGRLaye
     }
     whole.reset();
     // One connection and prepared statement per thread, restarted for each of its ranges.
-    const std::string filter = filter_sql(layer, src, fid_range_parameters_sql(layer));
+    // The range first, so that its parameters are ?1 and ?2 whatever the user's filter holds.
+    const std::string user = filter_sql(layer, src);
+    const std::string filter = fid_range_parameters_sql(layer) + (user.empty() ? "" : " AND (" + user + ")");
     PerThread<detail::GpkgRows> connections([&] {
+        std::optional<detail::GpkgRows> rows;
         try {
-            return detail::GpkgRows(table, filter);
+            rows.emplace(table, filter);
         } catch (const InputError& e) {  // as for the whole table above: OGR reads the layer instead
             throw DirectReadUnsupported(e.message());
         }
+        // A parameter in the user's filter would take the range's place: OGR reads such a layer.
+        if (rows->parameter_count() != 2) throw DirectReadUnsupported("the filter has SQL parameters");
+        return std::move(*rows);
     });
     tbb::parallel_for(std::size_t(0), ranges.size(), [&](std::size_t i) {
         auto& rows = connections.local();

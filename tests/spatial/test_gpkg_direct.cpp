@@ -391,6 +391,7 @@ TEST(GpkgDirectTest, LargeLayerReadInParallelRangesIsTheSameForAnyThreadCount) {
     std::vector<Parcel> parcels;
     parcels.reserve(side * side);
     const char* codes[] = {"0101", "0201", "0301", "0701", "1101"};
+    std::size_t collinear = 0;
     for (int y = 0; y < side; ++y)
         for (int x = 0; x < side; ++x) {
             const int i = y * side + x;
@@ -398,6 +399,14 @@ TEST(GpkgDirectTest, LargeLayerReadInParallelRangesIsTheSameForAnyThreadCount) {
             if (i % 11) p.area = i * 0.5;
             if (i % 997 == 0) p.wkt.clear();
             if (i % 1009 == 0) p.wkt = "POLYGON EMPTY";
+            const auto at = [&](double dx, double dy) { return std::to_string(X0 + 10.0 * x + dx) + " " + std::to_string(Y0 + 10.0 * y + dy); };
+            const bool patched = i % 997 == 0 || i % 1009 == 0 || i == 4999 || (i >= 29999 && i <= 30009) || (i >= 39999 && i <= 40099);
+            if (!patched && i % 1013 == 0) {  // collinear: no polygon once made valid, dropped in preparation
+                p.wkt = "POLYGON ((" + at(0, 0) + ", " + at(5, 0) + ", " + at(10, 0) + ", " + at(0, 0) + "))";
+                ++collinear;
+            }
+            if (!patched && i % 1019 == 0)  // a bow-tie: repaired into two triangles of 25 m², its WKB rewritten
+                p.wkt = "POLYGON ((" + at(0, 0) + ", " + at(10, 10) + ", " + at(10, 0) + ", " + at(0, 10) + ", " + at(0, 0) + "))";
             parcels.push_back(std::move(p));
         }
     write_parcels(path, parcels);
@@ -417,6 +426,29 @@ TEST(GpkgDirectTest, LargeLayerReadInParallelRangesIsTheSameForAnyThreadCount) {
         }
         expect_same(in_arena(2, false, l), reference, "ogr, 2 threads, " + l.code_field);
     }
+    // Against absolute values, after parcels were dropped in preparation all over the layer: every
+    // kept parcel's area, box and geometry are its own (squares of 100 m², bow-ties of 50 m²).
+    const auto s = in_arena(2, true, Load{"DLBM", "planar", {}, {}});
+    EXPECT_GT(collinear, 50u);
+    EXPECT_EQ(s.report.non_polygonal, collinear);
+    GeosContext ctx;
+    std::size_t bowties = 0;
+    for (std::size_t k = 0; k < s.size(); ++k) {
+        const auto i = s.fid[k] - 1;  // fids 1, 2, 3 … in write order
+        ASSERT_TRUE(i == 0 || i % 1013 != 0 || i % 997 == 0 || i % 1009 == 0) << "fid " << s.fid[k];
+        const bool bowtie = i > 0 && i % 1019 == 0 && i % 997 != 0 && i % 1009 != 0;
+        const double expected = bowtie ? 50.0 : 100.0;
+        bowties += bowtie;
+        ASSERT_NEAR(s.planar_area[k], expected, 1e-6) << "fid " << s.fid[k];
+        ASSERT_NEAR(ctx.area(*ctx.from_wkb(s.geometry(k))), expected, 1e-6) << "fid " << s.fid[k];
+        ASSERT_NEAR(s.boxes[k].xmax - s.boxes[k].xmin, 10, 1e-9) << "fid " << s.fid[k];
+    }
+    EXPECT_GT(bowties, 50u);
+    // A parameter in the user's filter would take the place of the range's: OGR reads the layer.
+    const Load with_parameter{"DLBM", "planar", "DM64 <> ? OR 1 = 1", {}};
+    const auto via_ogr = in_arena(2, true, with_parameter);
+    EXPECT_EQ(via_ogr.reader, "ogr");
+    expect_same(via_ogr, in_arena(1, false, with_parameter), "a filter with an SQL parameter");
 }
 
 TEST(GpkgDirectTest, OgrReadsWhatTheDirectReaderCannotRepeatExactly) {
