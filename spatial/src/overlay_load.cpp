@@ -641,14 +641,12 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
     constexpr std::size_t kBlock = 512;
     const std::size_t n = raw.size(), blocks = (n + kBlock - 1) / kBlock;
     const bool field = area.basis == AreaBasis::field;
-    set.fid.resize(n);
-    set.code_of.resize(n);
-    set.planar_area.resize(n);
-    set.basis_area.resize(n);
-    if (field) set.field_area.resize(n);
-    set.boxes.resize(n);
-    set.wkb_begin.resize(n);
-    set.wkb_size.resize(n);
+    // The per-parcel columns, for what is done to all of them alike.
+    const auto each_column = [&](auto&& f) {
+        f(set.fid), f(set.code_of), f(set.planar_area), f(set.basis_area), f(set.boxes), f(set.wkb_begin), f(set.wkb_size);
+        if (field) f(set.field_area);
+    };
+    each_column([&](auto& column) { column.resize(n); });
     std::vector<std::vector<Extra>> extras(blocks);
     std::vector<std::vector<std::size_t>> dropped(blocks);  // read positions without a polygon, ascending
     std::vector<std::vector<unsigned char>> rewritten(blocks);
@@ -725,26 +723,10 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
                 ++at;
                 continue;
             }
-            if (kept != i) {
-                set.fid[kept] = set.fid[i];
-                set.code_of[kept] = set.code_of[i];
-                set.planar_area[kept] = set.planar_area[i];
-                set.basis_area[kept] = set.basis_area[i];
-                if (field) set.field_area[kept] = set.field_area[i];
-                set.boxes[kept] = set.boxes[i];
-                set.wkb_begin[kept] = set.wkb_begin[i];
-                set.wkb_size[kept] = set.wkb_size[i];
-            }
+            if (kept != i) each_column([&](auto& column) { column[kept] = column[i]; });
             ++kept;
         }
-        set.fid.resize(kept);
-        set.code_of.resize(kept);
-        set.planar_area.resize(kept);
-        set.basis_area.resize(kept);
-        if (field) set.field_area.resize(kept);
-        set.boxes.resize(kept);
-        set.wkb_begin.resize(kept);
-        set.wkb_size.resize(kept);
+        each_column([&](auto& column) { column.resize(kept); });
     }
     // The buffers the parcels point into move to the set (moving a vector keeps its buffer); chunks
     // no kept parcel points into (all rewritten, e.g. reprojected) are freed.
