@@ -4,13 +4,12 @@
 #include "road_options.hpp"
 
 #include <algorithm>
-#include <exception>
 #include <optional>
 
 #include <fmt/format.h>
-#include <tbb/parallel_invoke.h>
 
 #include <citycheck/core/log.hpp>
+#include <citycheck/core/run_both.hpp>
 #include <citycheck/core/stopwatch.hpp>
 #include <citycheck/raster/demand_cells.hpp>
 #include <citycheck/spatial/coverage.hpp>
@@ -116,51 +115,39 @@ void add_coverage_command(CLI::App& app, CliContext& ctx) {
 
             progress.report(0.1, cov.network ? "reading demand and roads" : "reading demand");
             // The demand grid is built while the roads are read and made a graph (mostly serial
-            // work). Neither branch throws into parallel_invoke (that would cancel the other one
-            // midway); errors are rethrown after both finished, the demand's first, as when run in turn.
+            // work); errors come after both finished, the demand's first.
             const auto cells = opts->cell_rule == "center" ? spatial::centre_sampling() : raster::exact_cell_discretiser();
             spatial::Demand demand;
             std::string unit = "area_m2";
             std::optional<spatial::RoadGraph> graph;
-            std::exception_ptr demand_error, roads_error;
-            tbb::parallel_invoke(
+            run_both(
                 [&] {
-                    try {
-                        Stopwatch watch;
-                        if (opts->demand.empty()) {
-                            demand = spatial::zone_area_demand(zones, opts->cell, cells);
-                        } else if (has_extension(opts->demand, {".tif", ".tiff", ".img", ".vrt", ".asc"})) {
-                            demand = spatial::raster_demand(zones, opts->demand);
-                            unit = "population";
-                        } else if (has_extension(opts->demand, {".csv"}) || is_point_layer(opts->demand)) {
-                            demand = spatial::point_demand(zones, opts->demand, opts->demand_value);
-                            unit = opts->demand_value.empty() ? "points" : opts->demand_value;
-                        } else {
-                            demand = spatial::polygon_demand(zones, opts->demand, opts->demand_where, opts->cell, opts->demand_value, cells);
-                            if (!opts->demand_value.empty()) unit = opts->demand_value;
-                        }
-                        demand_s = watch.lap();
-                    } catch (...) {
-                        demand_error = std::current_exception();
+                    Stopwatch watch;
+                    if (opts->demand.empty()) {
+                        demand = spatial::zone_area_demand(zones, opts->cell, cells);
+                    } else if (has_extension(opts->demand, {".tif", ".tiff", ".img", ".vrt", ".asc"})) {
+                        demand = spatial::raster_demand(zones, opts->demand);
+                        unit = "population";
+                    } else if (has_extension(opts->demand, {".csv"}) || is_point_layer(opts->demand)) {
+                        demand = spatial::point_demand(zones, opts->demand, opts->demand_value);
+                        unit = opts->demand_value.empty() ? "points" : opts->demand_value;
+                    } else {
+                        demand = spatial::polygon_demand(zones, opts->demand, opts->demand_where, opts->cell, opts->demand_value, cells);
+                        if (!opts->demand_value.empty()) unit = opts->demand_value;
                     }
+                    demand_s = watch.lap();
                 },
                 [&] {
                     if (!cov.network) return;
-                    try {
-                        Stopwatch watch;
-                        auto read = opts->road.read;
-                        read.target = zones.crs;
-                        const auto lines = spatial::read_road_lines(opts->network, read);
-                        roads_s = watch.lap();
-                        graph = spatial::build_road_graph(lines, opts->road.build);
-                        graph_s = watch.lap();
-                        if (by_time) spatial::use_travel_time(*graph, spatial::mode_profile(read.mode), spatial::parse_class_speeds(opts->speeds));
-                    } catch (...) {
-                        roads_error = std::current_exception();
-                    }
+                    Stopwatch watch;
+                    auto read = opts->road.read;
+                    read.target = zones.crs;
+                    const auto lines = spatial::read_road_lines(opts->network, read);
+                    roads_s = watch.lap();
+                    graph = spatial::build_road_graph(lines, opts->road.build);
+                    graph_s = watch.lap();
+                    if (by_time) spatial::use_travel_time(*graph, spatial::mode_profile(read.mode), spatial::parse_class_speeds(opts->speeds));
                 });
-            if (demand_error) std::rethrow_exception(demand_error);
-            if (roads_error) std::rethrow_exception(roads_error);
             const double inputs_s = clock.lap();
             const auto result = spatial::compute_coverage(facilities, demand, zones.ids.size(), graph ? &*graph : nullptr, cov,
                                                           progress.scaled(0.3, 0.95));

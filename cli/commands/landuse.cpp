@@ -2,7 +2,6 @@
 //                   [--area planar|ellipsoidal|field:TBDLMJ] -o out.csv
 #include "command_registry.hpp"
 
-#include <exception>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -11,10 +10,10 @@
 
 #include <citycheck/core/error.hpp>
 #include <citycheck/core/log.hpp>
+#include <citycheck/core/run_both.hpp>
 #include <citycheck/core/stopwatch.hpp>
 
 #include <fmt/format.h>
-#include <tbb/parallel_invoke.h>
 #include <tbb/task_group.h>
 #include <citycheck/spatial/gdal.hpp>
 #include <citycheck/spatial/landuse_output.hpp>
@@ -78,28 +77,13 @@ void add_landuse_command(CLI::App& app, CliContext& ctx) {
             std::optional<spatial::ParcelSet> loaded_parcels;
             std::optional<spatial::OverlayZones> loaded_zones;
             double zones_s = 0;
-            // Neither branch throws into parallel_invoke (that would cancel the other one midway);
-            // errors are rethrown after both finished, the parcels' first, as when run in turn.
-            std::exception_ptr parcels_error, zones_error;
-            tbb::parallel_invoke(
-                [&] {
-                    try {
-                        loaded_parcels = spatial::load_parcels(o->parcels, area, progress.scaled(0.0, 0.4));
-                    } catch (...) {
-                        parcels_error = std::current_exception();
-                    }
-                },
-                [&] {
-                    try {
-                        Stopwatch zone_clock;
-                        loaded_zones = spatial::load_zones(o->zones, spatial::parcels_working_crs(o->parcels));
-                        zones_s = zone_clock.lap();
-                    } catch (...) {
-                        zones_error = std::current_exception();
-                    }
-                });
-            if (parcels_error) std::rethrow_exception(parcels_error);
-            if (zones_error) std::rethrow_exception(zones_error);
+            // Errors come after both finished, the parcels' first.
+            run_both([&] { loaded_parcels = spatial::load_parcels(o->parcels, area, progress.scaled(0.0, 0.4)); },
+                     [&] {
+                         Stopwatch zone_clock;
+                         loaded_zones = spatial::load_zones(o->zones, spatial::parcels_working_crs(o->parcels));
+                         zones_s = zone_clock.lap();
+                     });
             auto& parcels = *loaded_parcels;
             auto& zones = *loaded_zones;
             const double parcels_s = clock.lap();

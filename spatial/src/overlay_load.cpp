@@ -710,13 +710,11 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
             if (set.report.repaired_examples.size() < MAX_EXAMPLES)
                 set.report.repaired_examples.push_back(fmt::format("fid {}: {}", raw[x.parcel].fid, x.repair_reason));
         }
-    std::size_t kept = 0, gone = 0;
+    std::size_t gone = 0;
     for (const auto& block : dropped) gone += block.size();
     set.report.non_polygonal += gone;
-    if (gone == 0) {
-        kept = n;
-    } else {
-        std::size_t blk = 0, at = 0;  // the next dropped position: dropped[blk][at]
+    if (gone > 0) {
+        std::size_t kept = 0, blk = 0, at = 0;  // the next dropped position: dropped[blk][at]
         for (std::size_t i = 0; i < n; ++i) {
             while (blk < blocks && at == dropped[blk].size()) ++blk, at = 0;
             if (blk < blocks && dropped[blk][at] == i) {
