@@ -124,14 +124,16 @@ Crs working_crs_for(const Crs& source, OGRLayer& layer) {
     return metric_crs_for(x, y);
 }
 
-// One raw feature read from OGR, before the parallel preparation. Its WKB lies in its chunk's
-// byte buffer (one buffer per chunk, not one allocation per feature). Trivial, so that the merged
-// array of all chunks is not zeroed before the parallel copy fills it; made value-initialised.
+// One raw feature as read. Its WKB lies in its chunk's byte buffer (one buffer per chunk, not one
+// allocation per feature). A small simple ring that needs no reprojection is measured right after
+// its bytes were copied, while they are in cache; the rest are prepared after the read.
 struct RawFeature {
     std::int64_t fid;
     std::uint32_t code;
-    std::uint32_t chunk;
+    bool measured;  // planar and box are set
     double field_area;
+    double planar;
+    Box box;
     std::size_t wkb_begin, wkb_size;
 };
 
@@ -275,14 +277,22 @@ struct CodeHash {
 // Collects the attributes of the features kept in one chunk (their WKB is already in its bytes).
 struct ChunkBuilder {
     bool with_area = false;
+    bool measure = false;  // measure small simple rings as they are read (no reprojection, planar)
     RawChunk chunk;
     std::unordered_map<std::string, std::uint32_t, CodeHash, std::equal_to<>> code_ids;
+    detail::Rings scratch;
 
     void add(std::int64_t fid, std::string_view code, std::size_t wkb_begin, std::optional<double> area) {
         RawFeature r{};
         r.fid = fid;
         r.wkb_begin = wkb_begin;
         r.wkb_size = chunk.bytes.size() - wkb_begin;
+        if (measure)
+            if (const auto quick = detail::quick_simple_polygon({chunk.bytes.data() + wkb_begin, r.wkb_size}, scratch)) {
+                r.measured = true;
+                r.planar = quick->area;
+                r.box = quick->box;
+            }
         const auto b = code.find_first_not_of(" \t\r\n"), e = code.find_last_not_of(" \t\r\n");
         code = b == std::string_view::npos ? std::string_view() : code.substr(b, e - b + 1);
         if (code.empty()) ++chunk.report.null_code;
@@ -303,10 +313,11 @@ struct ChunkBuilder {
 struct ChunkReader {
     const ParcelSource& src;
     int code_idx, area_idx;
+    bool measure;
 
     // Reads every feature the layer returns (filters already set). expected > 0 drives progress.
     RawChunk read(OGRLayer& layer, const Progress& progress, GIntBig expected) const {
-        ChunkBuilder b{area_idx >= 0, {}, {}};
+        ChunkBuilder b{area_idx >= 0, measure, {}, {}, {}};
         if (expected > 0) b.chunk.features.reserve(static_cast<std::size_t>(expected));
         layer.ResetReading();
         GdalErrorScope errors;
@@ -326,7 +337,7 @@ struct ChunkReader {
 
     // The same from the rows of a GeoPackage table read through SQLite.
     RawChunk read_direct(detail::GpkgRows& rows, const Progress& progress, GIntBig expected) const {
-        ChunkBuilder b{area_idx >= 0, {}, {}};
+        ChunkBuilder b{area_idx >= 0, measure, {}, {}, {}};
         if (expected > 0) b.chunk.features.reserve(static_cast<std::size_t>(expected));
         GdalErrorScope errors;
         detail::GpkgRow row;
@@ -555,14 +566,19 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
     // must run to the end even if a task group around this call is cancelled (e.g. a sibling
     // loader failed), so they run in their own context.
     tbb::task_group_context isolated(tbb::task_group_context::isolated);
-    UninitializedVector<RawFeature> raw;
+    const bool geodesic = area.basis == AreaBasis::ellipsoidal;
+    const bool field = area.basis == AreaBasis::field;
+    const Crs work = set.crs, source = set.source_crs;
+    // Parcels already in the working CRS and measured in the plane: small simple rings are measured
+    // as they are read (their bytes are in cache then), not in a second pass over all the WKB.
+    const bool measure_at_read = !geodesic && Transform(source, work).is_identity();
     std::vector<RawChunk> chunks;  // hold the WKB bytes until the parcels are packed
     {
         // Ranges per thread: many for SQLite (a connection is cheap; the zone branch holds one thread
         // for a while, and small ranges keep the threads even), few for OGR (a dataset per range).
         const auto threads = static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
         const auto ranges = fid_ranges(*ds, layer, threads, 32);
-        const ChunkReader reader{src, code_idx, area_idx};
+        const ChunkReader reader{src, code_idx, area_idx, measure_at_read};
         std::string why_ogr;
         if (const auto table = direct_table(*ds, layer, src, code_idx, area_idx, why_ogr)) {
             try {
@@ -577,60 +593,78 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
             chunks = read_chunks_ogr(layer, src, fid_ranges(*ds, layer, threads, 4), reader, progress);
             set.reader = "ogr";
         }
-        // Codes numbered in order of first appearance over the chunks in order (serial: few codes),
-        // then the features of every chunk copied to their place in parallel.
-        std::unordered_map<std::string, std::uint32_t> code_ids;
-        std::vector<std::vector<std::uint32_t>> global(chunks.size());
-        std::vector<std::size_t> first(chunks.size() + 1, 0);
-        for (std::uint32_t ci = 0; ci < chunks.size(); ++ci) {
-            const auto& c = chunks[ci];
-            set.report.read += c.report.read;
-            set.report.null_geometry += c.report.null_geometry;
-            set.report.empty_geometry += c.report.empty_geometry;
-            set.report.non_polygonal += c.report.non_polygonal;
-            set.report.null_code += c.report.null_code;
-            set.report.null_area_field += c.report.null_area_field;
-            for (const auto& code : c.codes) {
-                auto [it, inserted] = code_ids.try_emplace(code, static_cast<std::uint32_t>(set.codes.size()));
-                if (inserted) set.codes.push_back(code);
-                global[ci].push_back(it->second);
-            }
-            first[ci + 1] = first[ci] + c.features.size();
-        }
-        raw.resize(first.back());
-        tbb::parallel_for(std::size_t(0), chunks.size(), [&](std::size_t ci) {
-            auto& c = chunks[ci];
-            RawFeature* out = raw.data() + first[ci];
-            for (const auto& f : c.features) {
-                *out = f;
-                out->code = global[ci][f.code];
-                out->chunk = static_cast<std::uint32_t>(ci);
-                ++out;
-            }
-            std::vector<RawFeature>().swap(c.features);
-        }, isolated);
     }
     const double read_s = stage.lap();
-    const auto raw_wkb = [&](std::size_t i) {
-        return std::span<const unsigned char>(chunks[raw[i].chunk].bytes.data() + raw[i].wkb_begin, raw[i].wkb_size);
-    };
+
+    // 2. Codes numbered in order of first appearance over the chunks in order (serial: few codes);
+    //    then each parcel's columns written at its read position, in parallel per chunk, into memory
+    //    that is not zeroed first. WKB is not copied: a parcel points to its bytes in the read's
+    //    chunk buffers (or, once rewritten below, in its block's buffer of rewritten ones).
+    std::unordered_map<std::string, std::uint32_t> code_ids;
+    std::vector<std::vector<std::uint32_t>> global(chunks.size());
+    std::vector<std::size_t> first(chunks.size() + 1, 0);  // read position of each chunk's first parcel
+    for (std::uint32_t ci = 0; ci < chunks.size(); ++ci) {
+        const auto& c = chunks[ci];
+        set.report.read += c.report.read;
+        set.report.null_geometry += c.report.null_geometry;
+        set.report.empty_geometry += c.report.empty_geometry;
+        set.report.non_polygonal += c.report.non_polygonal;
+        set.report.null_code += c.report.null_code;
+        set.report.null_area_field += c.report.null_area_field;
+        for (const auto& code : c.codes) {
+            auto [it, inserted] = code_ids.try_emplace(code, static_cast<std::uint32_t>(set.codes.size()));
+            if (inserted) set.codes.push_back(code);
+            global[ci].push_back(it->second);
+        }
+        first[ci + 1] = first[ci] + c.features.size();
+    }
     if (set.report.null_geometry)
         set.report.warnings.push_back(fmt::format("{} parcel(s) without geometry were skipped", set.report.null_geometry));
     if (set.report.empty_geometry)
         set.report.warnings.push_back(fmt::format("{} parcel(s) with an empty geometry were skipped", set.report.empty_geometry));
+    const std::size_t n = first.back();
+    // The per-parcel columns, for what is done to all of them alike.
+    const auto each_column = [&](auto&& f) {
+        f(set.fid), f(set.code_of), f(set.planar_area), f(set.basis_area), f(set.boxes), f(set.wkb_begin), f(set.wkb_size);
+        if (field) f(set.field_area);
+    };
+    each_column([&](auto& column) { column.resize(n); });
+    std::unique_ptr<std::atomic<bool>[]> chunk_used(new std::atomic<bool>[chunks.size()]);  // a kept parcel points into it
+    for (std::size_t c = 0; c < chunks.size(); ++c) chunk_used[c].store(false, std::memory_order_relaxed);
+    std::vector<std::vector<std::size_t>> unmeasured(chunks.size());  // read positions, ascending
+    tbb::parallel_for(std::size_t(0), chunks.size(), [&](std::size_t ci) {
+        auto& c = chunks[ci];
+        std::size_t i = first[ci];
+        for (const RawFeature& f : c.features) {
+            set.fid[i] = f.fid;
+            set.code_of[i] = global[ci][f.code];
+            if (field) set.field_area[i] = f.field_area;
+            set.wkb_begin[i] = c.bytes.data() + f.wkb_begin;
+            set.wkb_size[i] = f.wkb_size;
+            if (f.measured) {
+                set.planar_area[i] = f.planar;
+                set.basis_area[i] = field ? f.field_area : f.planar;
+                set.boxes[i] = f.box;
+                chunk_used[ci].store(true, std::memory_order_relaxed);
+            } else {
+                unmeasured[ci].push_back(i);
+            }
+            ++i;
+        }
+        std::vector<RawFeature>().swap(c.features);
+    }, isolated);
+    std::vector<std::size_t> todo;  // all unmeasured, in read order
+    for (auto& u : unmeasured) todo.insert(todo.end(), u.begin(), u.end()), std::vector<std::size_t>().swap(u);
+    const auto chunk_of = [&](std::size_t i) { return static_cast<std::size_t>(std::upper_bound(first.begin(), first.end(), i) - first.begin() - 1); };
 
-    // 2. Parallel preparation: reproject, repair, measure (one GEOS context and transforms per thread).
-    const bool geodesic = area.basis == AreaBasis::ellipsoidal;
-    const Crs work = set.crs, source = set.source_crs;
+    // 3. Parallel preparation of the rest: reproject, repair, measure (one GEOS context and
+    //    transforms per thread). The rare extras (repairs, rewritten WKB) go to their block's own
+    //    list, and the rare parcels without a polygon are squeezed out afterwards.
     PerThread<Worker> workers([&] {
         Worker w{GeosContext(), Transform(source, work), std::nullopt, {}};
         if (geodesic) w.to_lonlat.emplace(work, detail::cgcs2000_geographic());
         return w;
     });
-    // Each parcel's columns are written at its read position, in parallel, into memory that is not
-    // zeroed first. The rare extras (repairs, rewritten WKB) go to their block's own list, and the
-    // rare parcels without a polygon are squeezed out afterwards. WKB is not copied: a parcel
-    // points to its bytes in the read's chunk buffers, or in its block's buffer of rewritten ones.
     struct Extra {
         std::size_t parcel;  // read position
         bool repaired;
@@ -639,48 +673,33 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
         std::vector<unsigned char> wkb;  // empty: the raw WKB is already right
     };
     constexpr std::size_t kBlock = 512;
-    const std::size_t n = raw.size(), blocks = (n + kBlock - 1) / kBlock;
-    const bool field = area.basis == AreaBasis::field;
-    // The per-parcel columns, for what is done to all of them alike.
-    const auto each_column = [&](auto&& f) {
-        f(set.fid), f(set.code_of), f(set.planar_area), f(set.basis_area), f(set.boxes), f(set.wkb_begin), f(set.wkb_size);
-        if (field) f(set.field_area);
-    };
-    each_column([&](auto& column) { column.resize(n); });
+    const std::size_t blocks = (todo.size() + kBlock - 1) / kBlock;
     std::vector<std::vector<Extra>> extras(blocks);
     std::vector<std::vector<std::size_t>> dropped(blocks);  // read positions without a polygon, ascending
     std::vector<std::vector<unsigned char>> rewritten(blocks);
-    std::unique_ptr<std::atomic<bool>[]> chunk_used(new std::atomic<bool>[chunks.size()]);
-    for (std::size_t c = 0; c < chunks.size(); ++c) chunk_used[c].store(false, std::memory_order_relaxed);
-    {
+    if (!todo.empty()) {
         const Progress prep_progress = progress.scaled(0.4, 1.0);  // outlives the counter
-        ProgressCounter counter(prep_progress, n, "preparing parcels");
+        ProgressCounter counter(prep_progress, todo.size(), "preparing parcels");
         tbb::parallel_for(std::size_t(0), blocks, [&](std::size_t blk) {
             Worker& w = workers.local();
-            const std::size_t end = std::min(n, (blk + 1) * kBlock);
+            const std::size_t end = std::min(todo.size(), (blk + 1) * kBlock);
             std::size_t rewritten_bytes = 0;
-            for (std::size_t i = blk * kBlock; i != end; ++i) {
+            for (std::size_t t = blk * kBlock; t != end; ++t) {
+                const std::size_t i = todo[t];
                 Prepared p;
                 try {
-                    p = prepare_geometry(w, raw_wkb(i), geodesic);
+                    p = prepare_geometry(w, {set.wkb_begin[i], set.wkb_size[i]}, geodesic);
                 } catch (const Error& e) {
-                    throw InputError(e.message(), ErrorContext{src.path, set.layer, {}, std::to_string(raw[i].fid)});
+                    throw InputError(e.message(), ErrorContext{src.path, set.layer, {}, std::to_string(set.fid[i])});
                 }
                 if (p.state == Prepared::State::non_polygonal) {
                     dropped[blk].push_back(i);
                     continue;
                 }
-                set.fid[i] = raw[i].fid;
-                set.code_of[i] = raw[i].code;
                 set.planar_area[i] = p.planar;
-                set.basis_area[i] = field ? raw[i].field_area : p.basis;
-                if (field) set.field_area[i] = raw[i].field_area;
+                set.basis_area[i] = field ? set.field_area[i] : p.basis;
                 set.boxes[i] = p.box;
-                const auto wkb = raw_wkb(i);
-                set.wkb_begin[i] = wkb.data();
-                set.wkb_size[i] = wkb.size();
-                if (p.wkb.empty() && !chunk_used[raw[i].chunk].load(std::memory_order_relaxed))
-                    chunk_used[raw[i].chunk].store(true, std::memory_order_relaxed);
+                if (p.wkb.empty()) chunk_used[chunk_of(i)].store(true, std::memory_order_relaxed);
                 rewritten_bytes += p.wkb.size();
                 if (p.repaired || !p.wkb.empty())
                     extras[blk].push_back({i, p.repaired, p.repair_change, std::move(p.repair_reason), std::move(p.wkb)});
@@ -700,7 +719,7 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
     }
     const double prepare_s = stage.lap();
 
-    // 3. The repair report in input order, then the parcels without a polygon squeezed out in
+    // 4. The repair report in input order, then the parcels without a polygon squeezed out in
     //    input order (serial: they are rare; nothing moves when there are none).
     for (const auto& block : extras)
         for (const Extra& x : block) {
@@ -708,7 +727,7 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
             ++set.report.repaired;
             set.report.repair_area_change_m2 += x.repair_change;
             if (set.report.repaired_examples.size() < MAX_EXAMPLES)
-                set.report.repaired_examples.push_back(fmt::format("fid {}: {}", raw[x.parcel].fid, x.repair_reason));
+                set.report.repaired_examples.push_back(fmt::format("fid {}: {}", set.fid[x.parcel], x.repair_reason));
         }
     std::size_t gone = 0;
     for (const auto& block : dropped) gone += block.size();
