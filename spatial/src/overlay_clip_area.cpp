@@ -177,8 +177,6 @@ ZoneBoundary::ZoneBoundary(Rings rings) : m_rings(std::move(rings)) {
     m_y0 = b.ymin;
     m_nx = std::max(1, static_cast<int>(std::ceil(w / m_cell)));
     m_ny = std::max(1, static_cast<int>(std::ceil(h / m_cell)));
-    const auto col = [&](double x) { return std::clamp(static_cast<int>(std::floor((x - m_x0) / m_cell)), 0, m_nx - 1); };
-    const auto row = [&](double y) { return std::clamp(static_cast<int>(std::floor((y - m_y0) / m_cell)), 0, m_ny - 1); };
     m_cell_start.assign(static_cast<std::size_t>(m_nx) * m_ny + 1, 0);
     for (int pass = 0; pass < 2; ++pass) {
         std::vector<std::uint32_t> fill;
@@ -197,6 +195,33 @@ ZoneBoundary::ZoneBoundary(Rings rings) : m_rings(std::move(rings)) {
                 }
         }
     }
+    // Segment-free cells take the side of their centre (a cell is half-open, and a segment that
+    // meets it is binned into it: nothing of the boundary lies in such a cell).
+    ClipScratch scratch;
+    m_cell_side.assign(static_cast<std::size_t>(m_nx) * m_ny, -1);
+    for (int r = 0; r < m_ny; ++r)
+        for (int c = 0; c < m_nx; ++c) {
+            const std::size_t cell = static_cast<std::size_t>(r) * m_nx + c;
+            if (m_cell_start[cell] == m_cell_start[cell + 1])
+                m_cell_side[cell] = static_cast<std::int8_t>(locate({m_x0 + (c + 0.5) * m_cell, m_y0 + (r + 0.5) * m_cell}, scratch));
+        }
+}
+
+int ZoneBoundary::col(double x) const noexcept { return std::clamp(static_cast<int>(std::floor((x - m_x0) / m_cell)), 0, m_nx - 1); }
+int ZoneBoundary::row(double y) const noexcept { return std::clamp(static_cast<int>(std::floor((y - m_y0) / m_cell)), 0, m_ny - 1); }
+
+bool ZoneBoundary::any_segment_near(const Box& b) const {
+    if (!b.intersects(m_rings.box)) return false;
+    const int c0 = col(b.xmin), c1 = col(b.xmax), r0 = row(b.ymin), r1 = row(b.ymax);
+    for (int r = r0; r <= r1; ++r)
+        for (int c = c0; c <= c1; ++c) {
+            const std::size_t cell = static_cast<std::size_t>(r) * m_nx + c;
+            for (std::uint32_t k = m_cell_start[cell]; k < m_cell_start[cell + 1]; ++k) {
+                const std::uint32_t s = m_cell_segments[k];
+                if (segment_box(seg_start(s), seg_end(s), 0.0).intersects(b)) return true;
+            }
+        }
+    return false;
 }
 
 void ZoneBoundary::candidates(const Box& b, ClipScratch& scratch, std::vector<std::uint32_t>& out) const {
@@ -204,10 +229,7 @@ void ZoneBoundary::candidates(const Box& b, ClipScratch& scratch, std::vector<st
     if (scratch.stamp.size() != m_rings.pts.size()) scratch.stamp.assign(m_rings.pts.size(), 0), scratch.query = 0;
     if (++scratch.query == 0) std::fill(scratch.stamp.begin(), scratch.stamp.end(), 0), scratch.query = 1;
     if (!b.intersects(m_rings.box)) return;
-    const int c0 = std::clamp(static_cast<int>(std::floor((b.xmin - m_x0) / m_cell)), 0, m_nx - 1);
-    const int c1 = std::clamp(static_cast<int>(std::floor((b.xmax - m_x0) / m_cell)), 0, m_nx - 1);
-    const int r0 = std::clamp(static_cast<int>(std::floor((b.ymin - m_y0) / m_cell)), 0, m_ny - 1);
-    const int r1 = std::clamp(static_cast<int>(std::floor((b.ymax - m_y0) / m_cell)), 0, m_ny - 1);
+    const int c0 = col(b.xmin), c1 = col(b.xmax), r0 = row(b.ymin), r1 = row(b.ymax);
     for (int r = r0; r <= r1; ++r)
         for (int c = c0; c <= c1; ++c) {
             const std::size_t cell = static_cast<std::size_t>(r) * m_nx + c;
@@ -235,6 +257,15 @@ int ZoneBoundary::locate(XY p, ClipScratch& scratch) const {
         if ((a.y > p.y) != (e.y > p.y) && a.x + (p.y - a.y) * (e.x - a.x) / (e.y - a.y) > p.x) inside = !inside;
     }
     return inside ? 1 : 0;
+}
+
+int ZoneBoundary::box_side(const Box& b, ClipScratch& scratch) const {
+    constexpr double tol = CLIP_TOLERANCE_M;
+    if (any_segment_near({b.xmin - tol, b.ymin - tol, b.xmax + tol, b.ymax + tol})) return -1;
+    const XY p{b.xmin, b.ymin};
+    if (!m_rings.box.contains(Box{p.x, p.y, p.x, p.y})) return 0;
+    if (const int side = m_cell_side[static_cast<std::size_t>(row(p.y)) * m_nx + col(p.x)]; side >= 0) return side;
+    return locate(p, scratch);  // every segment is farther than tol: never -1
 }
 
 std::optional<ClipArea> ZoneBoundary::clip_area(const Rings& parcel, ClipScratch& scratch) const {

@@ -64,11 +64,18 @@ class ZoneBoundary {
     const Box& box() const noexcept { return m_rings.box; }
     // The area of parcel ∩ zone, or nullopt when the configuration is degenerate (see above).
     std::optional<ClipArea> clip_area(const Rings& parcel, ClipScratch& scratch) const;
+    // Where a box lies when no part of the boundary comes within the tolerance of it: 1 inside, 0
+    // outside; -1 when the boundary comes that near. A parcel's box then says where the whole parcel
+    // lies, without its geometry: no boundary crosses the box, so it is all on one side.
+    int box_side(const Box& b, ClipScratch& scratch) const;
 
   private:
     // 1 inside, 0 outside, -1 on the boundary (within the tolerance).
     int locate(XY p, ClipScratch& scratch) const;
     void candidates(const Box& b, ClipScratch& scratch, std::vector<std::uint32_t>& out) const;
+    bool any_segment_near(const Box& b) const;  // some segment's box meets b
+    int col(double x) const noexcept;
+    int row(double y) const noexcept;
     XY seg_start(std::uint32_t s) const noexcept { return m_rings.pts[s]; }
     XY seg_end(std::uint32_t s) const noexcept { return m_rings.pts[m_next[s]]; }
 
@@ -77,6 +84,9 @@ class ZoneBoundary {
     double m_x0 = 0, m_y0 = 0, m_cell = 1;
     int m_nx = 1, m_ny = 1;
     std::vector<std::uint32_t> m_cell_start, m_cell_segments;  // CSR: cell → segments
+    // Per cell without segments: 1 inside, 0 outside (no boundary passes through it, so all of it
+    // lies on one side); -1 for cells with segments.
+    std::vector<std::int8_t> m_cell_side;
 };
 
 // A polygon that is clearly valid without asking GEOS: one ring, at most QUICK_RING_MAX_POINTS

@@ -123,6 +123,46 @@ TEST(OverlayClipArea, AgreesWithGeosOnRandomPolygonsWithHolesAndParts) {
     EXPECT_GT(fast, total * 9 / 10);  // random crossings are proper: almost none fall back
 }
 
+TEST(OverlayClipArea, ABoxFarFromTheBoundaryTellsItsSideWithoutTheGeometry) {
+    Fixture f;
+    ClipScratch scratch;
+    // A U-shaped zone with a hole in its left arm: segment-free cells inside, in the notch and in the hole.
+    auto pt = [](double x, double y) { return std::to_string(X0 + x) + " " + std::to_string(Y0 + y); };
+    const std::string u = "POLYGON((" + pt(0, 0) + ", " + pt(300, 0) + ", " + pt(300, 300) + ", " + pt(200, 300) + ", " + pt(200, 100) + ", " +
+                          pt(100, 100) + ", " + pt(100, 300) + ", " + pt(0, 300) + ", " + pt(0, 0) + "), " + square(30, 150, 40) + ")";
+    const auto zone = f.zone(u);
+    const auto box = [](double x, double y, double s) { return Box{X0 + x, Y0 + y, X0 + x + s, Y0 + y + s}; };
+    EXPECT_EQ(zone.box_side(box(10, 10, 20), scratch), 1);      // in the base
+    EXPECT_EQ(zone.box_side(box(240, 250, 20), scratch), 1);    // in the right arm
+    EXPECT_EQ(zone.box_side(box(130, 200, 20), scratch), 0);    // in the notch, inside the zone's box
+    EXPECT_EQ(zone.box_side(box(40, 160, 20), scratch), 0);     // in the hole
+    EXPECT_EQ(zone.box_side(box(500, 500, 20), scratch), 0);    // beyond the zone's box
+    EXPECT_EQ(zone.box_side(box(290, 50, 20), scratch), -1);    // across the east edge
+    EXPECT_EQ(zone.box_side(box(100, 120, 20), scratch), -1);   // touching the notch's west side
+    EXPECT_EQ(zone.box_side(box(60, 175, 20), scratch), -1);    // across the hole's edge
+    // Whatever side a box reports, the exact clip of a parcel in it agrees (random stars, random zones).
+    std::mt19937 rng(77);
+    std::uniform_real_distribution<double> pos(-160, 160), size(2, 30);
+    int decided = 0, total = 0;
+    for (int zi = 0; zi < 10; ++zi) {
+        const std::string zone_wkt = "POLYGON(" + star(rng, 0, 0, 120, 20 + zi, 0.35) + ", " + star(rng, 15, 10, 30, 6, 0.2, true) + ")";
+        const auto z = f.zone(zone_wkt);
+        for (int pi = 0; pi < 200; ++pi) {
+            const std::string parcel = "POLYGON(" + star(rng, pos(rng), pos(rng), size(rng), 5, 0.3) + ")";
+            const Rings r = f.rings(parcel);
+            const int side = z.box_side(r.box, scratch);
+            ++total;
+            if (side < 0) continue;
+            ++decided;
+            const double expected = f.geos_area(zone_wkt, parcel);
+            if (side == 1) EXPECT_NEAR(expected, f.ctx.area(*f.ctx.from_wkt(parcel)), 1e-6) << parcel;
+            else EXPECT_NEAR(expected, 0.0, 1e-9) << parcel;
+        }
+    }
+    EXPECT_GT(decided, total / 3);
+    EXPECT_LT(decided, total);
+}
+
 TEST(OverlayQuickPolygon, AcceptsOnlyWhatGeosCallsValidAndMeasuresItTheSame) {
     Fixture f;
     Rings scratch;
