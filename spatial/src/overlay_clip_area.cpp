@@ -196,15 +196,30 @@ ZoneBoundary::ZoneBoundary(Rings rings) : m_rings(std::move(rings)) {
         }
     }
     // Segment-free cells take the side of their centre (a cell is half-open, and a segment that
-    // meets it is binned into it: nothing of the boundary lies in such a cell).
-    ClipScratch scratch;
+    // meets it is binned into it: nothing of the boundary lies in such a cell). The side is the
+    // parity of the boundary's crossings to the right of the centre on the row's centre line, found
+    // for all cells of a row at once: each crossing lies outside those cells, at least half a cell
+    // from their centres, so rounding cannot move it across one.
+    std::vector<std::vector<double>> crossings(static_cast<std::size_t>(m_ny));
+    for (std::uint32_t s = 0; s < n; ++s) {
+        const XY a = seg_start(s), e = seg_end(s);
+        for (int r = row(std::min(a.y, e.y)); r <= row(std::max(a.y, e.y)); ++r) {
+            const double y = m_y0 + (r + 0.5) * m_cell;
+            if ((a.y > y) != (e.y > y)) crossings[static_cast<std::size_t>(r)].push_back(a.x + (y - a.y) * (e.x - a.x) / (e.y - a.y));
+        }
+    }
     m_cell_side.assign(static_cast<std::size_t>(m_nx) * m_ny, -1);
-    for (int r = 0; r < m_ny; ++r)
+    for (int r = 0; r < m_ny; ++r) {
+        auto& xs = crossings[static_cast<std::size_t>(r)];
+        std::sort(xs.begin(), xs.end());
         for (int c = 0; c < m_nx; ++c) {
             const std::size_t cell = static_cast<std::size_t>(r) * m_nx + c;
-            if (m_cell_start[cell] == m_cell_start[cell + 1])
-                m_cell_side[cell] = static_cast<std::int8_t>(locate({m_x0 + (c + 0.5) * m_cell, m_y0 + (r + 0.5) * m_cell}, scratch));
+            if (m_cell_start[cell] != m_cell_start[cell + 1]) continue;
+            const double x = m_x0 + (c + 0.5) * m_cell;
+            const auto right = xs.end() - std::upper_bound(xs.begin(), xs.end(), x);
+            m_cell_side[cell] = static_cast<std::int8_t>(right % 2);
         }
+    }
 }
 
 int ZoneBoundary::col(double x) const noexcept { return std::clamp(static_cast<int>(std::floor((x - m_x0) / m_cell)), 0, m_nx - 1); }
@@ -265,7 +280,7 @@ int ZoneBoundary::box_side(const Box& b, ClipScratch& scratch) const {
     const XY p{b.xmin, b.ymin};
     if (!m_rings.box.contains(Box{p.x, p.y, p.x, p.y})) return 0;
     if (const int side = m_cell_side[static_cast<std::size_t>(row(p.y)) * m_nx + col(p.x)]; side >= 0) return side;
-    return locate(p, scratch);  // every segment is farther than tol: never -1
+    return locate(p, scratch);  // every segment is farther than tol: -1 only by rounding (then clipped)
 }
 
 std::optional<ClipArea> ZoneBoundary::clip_area(const Rings& parcel, ClipScratch& scratch) const {

@@ -154,11 +154,11 @@ struct Worker {
     detail::Rings scratch;
 };
 
-// Parse, reproject, repair and measure one geometry.
-Prepared prepare_geometry(Worker& w, std::span<const unsigned char> raw, bool need_geodesic) {
+// Parse, reproject, repair and measure one geometry. try_quick: a small simple ring is measured
+// directly, without building a GEOS geometry (false when that test has already failed on it).
+Prepared prepare_geometry(Worker& w, std::span<const unsigned char> raw, bool need_geodesic, bool try_quick = true) {
     Prepared p;
-    // Most parcels are small simple rings: measured directly, no GEOS geometry built.
-    if (w.to_work.is_identity() && !need_geodesic)
+    if (try_quick && w.to_work.is_identity() && !need_geodesic)
         if (const auto quick = detail::quick_simple_polygon(raw, w.scratch)) {
             p.planar = p.basis = quick->area;
             p.box = quick->box;
@@ -570,15 +570,20 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
     const bool field = area.basis == AreaBasis::field;
     const Crs work = set.crs, source = set.source_crs;
     // Parcels already in the working CRS and measured in the plane: small simple rings are measured
-    // as they are read (their bytes are in cache then), not in a second pass over all the WKB.
-    const bool measure_at_read = !geodesic && Transform(source, work).is_identity();
+    // as they are read (their bytes are in cache then), not in a second pass over all the WKB; but
+    // only where the read itself is parallel or there is one thread, so that a serial read of a
+    // Shapefile or FileGDB layer leaves the measuring to the parallel preparation.
+    const bool quick_possible = !geodesic && !source.empty() && source.same_as(work);
+    bool measured_at_read = false;
     std::vector<RawChunk> chunks;  // hold the WKB bytes until the parcels are packed
     {
         // Ranges per thread: many for SQLite (a connection is cheap; the zone branch holds one thread
         // for a while, and small ranges keep the threads even), few for OGR (a dataset per range).
         const auto threads = static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
         const auto ranges = fid_ranges(*ds, layer, threads, 32);
-        const ChunkReader reader{src, code_idx, area_idx, measure_at_read};
+        // The OGR reader splits a layer exactly when the direct one does (into fewer ranges).
+        measured_at_read = quick_possible && (threads == 1 || !ranges.empty());
+        const ChunkReader reader{src, code_idx, area_idx, measured_at_read};
         std::string why_ogr;
         if (const auto table = direct_table(*ds, layer, src, code_idx, area_idx, why_ogr)) {
             try {
@@ -645,7 +650,7 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
                 set.planar_area[i] = f.planar;
                 set.basis_area[i] = field ? f.field_area : f.planar;
                 set.boxes[i] = f.box;
-                chunk_used[ci].store(true, std::memory_order_relaxed);
+                if (!chunk_used[ci].load(std::memory_order_relaxed)) chunk_used[ci].store(true, std::memory_order_relaxed);
             } else {
                 unmeasured[ci].push_back(i);
             }
@@ -688,7 +693,7 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
                 const std::size_t i = todo[t];
                 Prepared p;
                 try {
-                    p = prepare_geometry(w, {set.wkb_begin[i], set.wkb_size[i]}, geodesic);
+                    p = prepare_geometry(w, {set.wkb_begin[i], set.wkb_size[i]}, geodesic, !measured_at_read);
                 } catch (const Error& e) {
                     throw InputError(e.message(), ErrorContext{src.path, set.layer, {}, std::to_string(set.fid[i])});
                 }
@@ -699,7 +704,8 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
                 set.planar_area[i] = p.planar;
                 set.basis_area[i] = field ? set.field_area[i] : p.basis;
                 set.boxes[i] = p.box;
-                if (p.wkb.empty()) chunk_used[chunk_of(i)].store(true, std::memory_order_relaxed);
+                if (p.wkb.empty())
+                    if (auto& used = chunk_used[chunk_of(i)]; !used.load(std::memory_order_relaxed)) used.store(true, std::memory_order_relaxed);
                 rewritten_bytes += p.wkb.size();
                 if (p.repaired || !p.wkb.empty())
                     extras[blk].push_back({i, p.repaired, p.repair_change, std::move(p.repair_reason), std::move(p.wkb)});

@@ -273,7 +273,8 @@ std::vector<Feature> jittered_grid(int nx, int ny, double cell, unsigned seed) {
             const int a = y * (nx + 1) + x, b = a + 1, c = a + nx + 2, d = a + nx + 1;
             std::snprintf(buf, sizeof buf, "POLYGON((%.4f %.4f,%.4f %.4f,%.4f %.4f,%.4f %.4f,%.4f %.4f))", vx[a], vy[a], vx[b], vy[b], vx[c],
                           vy[c], vx[d], vy[d], vx[a], vy[a]);
-            out.push_back({buf, {{"DLBM", codes[(x * 7 + y * 3) % 8]}}});
+            // A field area (e.g. TBDLMJ, net of 田坎) unlike the planar one: 0.8–0.98 of the cell.
+            out.push_back({buf, {{"DLBM", codes[(x * 7 + y * 3) % 8]}, {"TBDLMJ", std::to_string(cell * cell * (0.8 + 0.02 * ((x + 2 * y) % 10)))}}});
         }
     return out;
 }
@@ -318,6 +319,41 @@ TEST(OverlayTest, ThreadCountDoesNotChangeAnyBit) {
         if (std::string(basis) == "planar") {
             EXPECT_GT(surveyed, 0.9e6);
         }
+    }
+}
+
+// Parcels wholly inside or outside a zone are counted from their box by the indexed overlay; the
+// naive one clips every candidate with GEOS. Both must agree on every basis, the field one
+// included, whose whole-parcel area is the field value and not the planar area.
+TEST(OverlayTest, IndexedAndNaiveAgreeOnEveryBasis) {
+    test::TempDir dir;
+    const auto parcels = (dir / "p.gpkg").string(), zones = (dir / "z.gpkg").string();
+    test::write_layer(parcels, "GPKG", "DLTB", 4547, jittered_grid(30, 30, 25, 11), {}, {"TBDLMJ"});
+    std::vector<Feature> zf;
+    char buf[512];
+    for (int k = 0; k < 4; ++k) {  // four overlapping-free quads, each with many parcels wholly inside
+        const double x0 = X0 + 20 + (k % 2) * 370, y0 = Y0 + 15 + (k / 2) * 360;
+        std::snprintf(buf, sizeof buf, "POLYGON((%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f))", x0, y0, x0 + 330, y0 + 17, x0 + 351,
+                      y0 + 340, x0 - 9, y0 + 322, x0, y0);
+        zf.push_back({buf, {{"ID", std::to_string(k)}}});
+    }
+    test::write_layer(zones, "GPKG", "zones", 4547, zf);
+    for (const char* basis : {"planar", "ellipsoidal", "field:TBDLMJ"}) {
+        ParcelSource ps;
+        ps.path = parcels;
+        ps.code_field = "DLBM";
+        const auto area = AreaSpec::parse(basis);
+        ps.area_field = area.field;
+        const auto p = load_parcels(ps, area);
+        ZoneSource zs;
+        zs.path = zones;
+        zs.id_field = "ID";
+        const auto z = load_zones(zs, p.crs);
+        const auto indexed = overlay(z, p), naive = overlay(z, p, OverlayOptions{OverlayAlgorithm::naive, false});
+        EXPECT_GT(indexed.stats.contained, 500u) << basis;  // most parcels are counted whole
+        ASSERT_EQ(indexed.area.size(), naive.area.size());
+        for (std::size_t i = 0; i < naive.area.size(); ++i)
+            EXPECT_NEAR(indexed.area[i], naive.area[i], 1e-9 * std::max(1.0, naive.area[i])) << basis << " cell " << i;
     }
 }
 

@@ -126,7 +126,8 @@ TEST(OverlayClipArea, AgreesWithGeosOnRandomPolygonsWithHolesAndParts) {
 TEST(OverlayClipArea, ABoxFarFromTheBoundaryTellsItsSideWithoutTheGeometry) {
     Fixture f;
     ClipScratch scratch;
-    // A U-shaped zone with a hole in its left arm: segment-free cells inside, in the notch and in the hole.
+    // A U-shaped zone with a hole in its left arm (its coarse grid has a segment in every cell: each
+    // side comes from a ray; the random zones below and the lattice test reach the cell table).
     auto pt = [](double x, double y) { return std::to_string(X0 + x) + " " + std::to_string(Y0 + y); };
     const std::string u = "POLYGON((" + pt(0, 0) + ", " + pt(300, 0) + ", " + pt(300, 300) + ", " + pt(200, 300) + ", " + pt(200, 100) + ", " +
                           pt(100, 100) + ", " + pt(100, 300) + ", " + pt(0, 300) + ", " + pt(0, 0) + "), " + square(30, 150, 40) + ")";
@@ -161,6 +162,54 @@ TEST(OverlayClipArea, ABoxFarFromTheBoundaryTellsItsSideWithoutTheGeometry) {
     }
     EXPECT_GT(decided, total / 3);
     EXPECT_LT(decided, total);
+}
+
+// The cell table of box_side relies on cells without segments holding no boundary at all. A zone
+// whose long edges put a single segment in many cells, probed by a dense lattice of small boxes on
+// both sides of those edges: every box that box_side decides must agree with GEOS.
+TEST(OverlayClipArea, BoxSidesAgreeWithGeosOnADenseLatticeAroundLongEdges) {
+    Fixture f;
+    ClipScratch scratch;
+    auto ring = [](std::vector<std::pair<double, double>> corners, double step) {
+        std::string s = "(";
+        for (std::size_t k = 0; k < corners.size(); ++k) {
+            const auto [ax, ay] = corners[k];
+            const auto [bx, by] = corners[(k + 1) % corners.size()];
+            const int n = static_cast<int>(std::ceil(std::hypot(bx - ax, by - ay) / step));
+            for (int i = 0; i < n; ++i)
+                s += std::to_string(X0 + ax + (bx - ax) * i / n) + " " + std::to_string(Y0 + ay + (by - ay) * i / n) + ", ";
+        }
+        return s + std::to_string(X0 + corners[0].first) + " " + std::to_string(Y0 + corners[0].second) + ")";
+    };
+    // Long slanted edges, few of them: the grid is coarse and many cells hold a single segment, with
+    // lattice boxes on both of its sides. A hole, and a second part with its own divided edges.
+    const std::string wkt = "MULTIPOLYGON((" + ring({{0, 0}, {1000, 100}, {900, 1000}, {50, 900}}, 1e9) + ", " +
+                            ring({{300, 300}, {320, 600}, {650, 700}, {700, 350}}, 1e9) + "), (" +
+                            ring({{1100, 0}, {1400, 0}, {1400, 1000}, {1100, 1000}}, 40) + "))";
+    const auto zone = f.zone(wkt);
+    const auto geom = f.ctx.from_wkt(wkt);
+    const auto prepared = f.ctx.prepare(*geom);
+    int decided = 0, inside = 0, outside = 0;
+    for (double y = -20; y < 1020; y += 3.7)
+        for (double x = -20; x < 1420; x += 7.3) {
+            const Box b{X0 + x, Y0 + y, X0 + x + 0.3, Y0 + y + 0.3};
+            const int side = zone.box_side(b, scratch);
+            if (side < 0) continue;
+            ++decided;
+            char poly[256];
+            std::snprintf(poly, sizeof poly, "POLYGON((%.6f %.6f,%.6f %.6f,%.6f %.6f,%.6f %.6f,%.6f %.6f))", b.xmin, b.ymin, b.xmax, b.ymin, b.xmax,
+                          b.ymax, b.xmin, b.ymax, b.xmin, b.ymin);
+            const auto g = f.ctx.from_wkt(poly);
+            if (side == 1) {
+                ++inside;
+                ASSERT_EQ(GEOSPreparedContains_r(f.ctx.get(), prepared.get(), g.get()), 1) << poly;
+            } else {
+                ++outside;
+                ASSERT_EQ(GEOSPreparedIntersects_r(f.ctx.get(), prepared.get(), g.get()), 0) << poly;
+            }
+        }
+    EXPECT_GT(inside, 20000);
+    EXPECT_GT(outside, 1000);  // the hole, the gap between the parts and the margins
 }
 
 TEST(OverlayQuickPolygon, AcceptsOnlyWhatGeosCallsValidAndMeasuresItTheSame) {
