@@ -108,33 +108,67 @@ void report_islands(const RoadGraph& g, const EdgeIndex& used, const FacilitySet
     for (std::uint32_t c = 1; c < g.component_count(); ++c)
         if (small_island(g, c, options.island_nodes)) ++st.island_components;
     if (st.island_components == 0) return;
-    const bool all_edges = !options.largest_component_only;
-    std::optional<EdgeIndex> every;
-    if (!all_edges) every.emplace(g, 0);
-    const EdgeIndex& index = all_edges ? used : *every;
     auto on_island = [&](const std::optional<EdgePosition>& p) {
         return p && small_island(g, g.edge_component(p->edge), options.island_nodes);
     };
-    for (const auto& f : facilities.items) {
+    // A facility's nearest edge: of its point, or the nearest to any vertex of its polygon.
+    const auto facility_points = [](const Facility& f, auto&& fn) {
+        if (!f.is_polygon) return fn(f.point);
+        for (const auto& ring : f.polygon.rings)
+            for (const Pt& p : ring) fn(p);
+    };
+    const auto facility_nearest = [&](const Facility& f, const EdgeIndex& index) {
         std::optional<EdgePosition> nearest;
-        if (f.is_polygon) {
-            for (const auto& ring : f.polygon.rings)
-                for (const Pt& p : ring)
-                    if (auto q = index.nearest(p, options.facility_snap_max); q && (!nearest || q->access < nearest->access)) nearest = q;
-        } else {
-            nearest = index.nearest(f.point, options.facility_snap_max);
-        }
-        if (on_island(nearest)) {
-            ++st.facilities_on_islands;
-            st.island_facility_fids.push_back(f.fid);
+        facility_points(f, [&](Pt p) {
+            if (auto q = index.nearest(p, options.facility_snap_max); q && (!nearest || q->access < nearest->access)) nearest = q;
+        });
+        return nearest;
+    };
+    const auto report_facility = [&](const Facility& f) {
+        ++st.facilities_on_islands;
+        st.island_facility_fids.push_back(f.fid);
+    };
+    std::vector<std::uint8_t> flag(demand.cells.size(), 0);
+    if (!options.largest_component_only) {  // the snap used every edge: its answers say it
+        for (const auto& f : facilities.items)
+            if (on_island(facility_nearest(f, used))) report_facility(f);
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, demand.cells.size(), 2048), [&](const auto& r) {
+            for (std::size_t i = r.begin(); i < r.end(); ++i)
+                flag[i] = snapped[i] && small_island(g, g.edge_component(demand_pos[i].edge), options.island_nodes);
+        });
+    } else {
+        // A point can be nearest to an edge off the largest component only if such an edge lies
+        // at least as near as its nearest edge on it (with a margin for rounding). Those edges are
+        // few, so their own index tells quickly; only the points it flags are asked against every
+        // edge, and their answer is that query's, as it would be for all.
+        const EdgeIndex others(g, 0, [&g](std::uint32_t e) { return g.edge_component(e) != 0; });
+        const auto contested = [&](Pt p, double nearest_on_largest) {
+            return others.nearest(p, nearest_on_largest * (1 + 1e-9) + 1e-9).has_value();
+        };
+        std::vector<std::uint8_t> facility_contested(facilities.items.size(), 0);
+        bool any = false;
+        for (std::size_t k = 0; k < facilities.items.size(); ++k)
+            facility_points(facilities.items[k], [&](Pt p) {
+                const auto on_largest = used.nearest(p, options.facility_snap_max);
+                if (!facility_contested[k] && contested(p, on_largest ? on_largest->access : options.facility_snap_max))
+                    facility_contested[k] = 1, any = true;
+            });
+        constexpr std::uint8_t kContested = 2;
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, demand.cells.size(), 2048), [&](const auto& r) {
+            for (std::size_t i = r.begin(); i < r.end(); ++i)
+                if (contested(demand.cells[i].p, snapped[i] ? demand_pos[i].access : access_max)) flag[i] = kContested;
+        });
+        any = any || std::find(flag.begin(), flag.end(), kContested) != flag.end();
+        if (any) {
+            const EdgeIndex every(g, 0);
+            for (std::size_t k = 0; k < facilities.items.size(); ++k)
+                if (facility_contested[k] && on_island(facility_nearest(facilities.items[k], every))) report_facility(facilities.items[k]);
+            tbb::parallel_for(tbb::blocked_range<std::size_t>(0, demand.cells.size(), 2048), [&](const auto& r) {
+                for (std::size_t i = r.begin(); i < r.end(); ++i)
+                    if (flag[i] == kContested) flag[i] = on_island(every.nearest(demand.cells[i].p, access_max));
+            });
         }
     }
-    std::vector<std::uint8_t> flag(demand.cells.size(), 0);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, demand.cells.size(), 2048), [&](const auto& r) {
-        for (std::size_t i = r.begin(); i < r.end(); ++i)
-            flag[i] = all_edges ? (snapped[i] && small_island(g, g.edge_component(demand_pos[i].edge), options.island_nodes))
-                                : on_island(index.nearest(demand.cells[i].p, access_max));
-    });
     for (std::size_t i = 0; i < flag.size(); ++i)
         if (flag[i]) ++st.demand_on_islands, st.demand_on_islands_weight += demand.cells[i].weight;
 }

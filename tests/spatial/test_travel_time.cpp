@@ -2,6 +2,9 @@
 // small-island diagnostics of coverage, on networks whose answers are arithmetic.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <random>
+
 #include <citycheck/core/error.hpp>
 #include <citycheck/spatial/coverage.hpp>
 #include <citycheck/spatial/road_graph.hpp>
@@ -123,6 +126,55 @@ TEST(TravelTime, ParsesClassSpeeds) {
     EXPECT_TRUE(parse_class_speeds("").empty());
     EXPECT_THROW(parse_class_speeds("primary=40"), citycheck::UsageError);
     EXPECT_THROW(parse_class_speeds("primary:-5"), citycheck::UsageError);
+}
+
+// The island report asks every edge only for points that an edge off the largest component could
+// win; the counts must be those of asking every edge for every point. A street grid with short
+// islands scattered through it (some touching a street's line at a distance exactly equal to it),
+// random demand and facilities, points at exactly equal distances included.
+TEST(NetworkIslands, DemandAndFacilitiesOnIslandsAreTheSameAsAskingEveryEdgeEverywhere) {
+    std::vector<RoadLine> lines;
+    for (int k = 0; k <= 10; ++k) {
+        lines.push_back(line("residential", {{0, 100.0 * k}, {1000, 100.0 * k}}));
+        lines.push_back(line("residential", {{100.0 * k, 0}, {100.0 * k, 1000}}));
+    }
+    std::mt19937 rng(5);
+    std::uniform_real_distribution<double> u(5, 995);
+    for (int k = 0; k < 40; ++k) {  // islands of one or two short segments inside the blocks
+        const double x = 100 * std::floor(u(rng) / 100) + 20 + (k % 3) * 20, y = 100 * std::floor(u(rng) / 100) + 30 + (k % 4) * 10;
+        lines.push_back(line("footway", k % 2 ? std::vector<Pt>{{x, y}, {x + 30, y}} : std::vector<Pt>{{x, y}, {x + 20, y}, {x + 20, y + 25}}));
+    }
+    lines.push_back(line("footway", {{450, 1050}, {550, 1050}}));  // 50 m beyond the top street: ties with it at x = 500
+    const auto g = graph_of(lines);
+    ASSERT_GT(g.component_count(), 30u);
+    std::vector<Pt> pts;
+    for (int k = 0; k < 20000; ++k) pts.push_back({u(rng) - 100, u(rng) + 50});
+    for (double x = 440; x <= 560; x += 10) pts.push_back({x, 1025});  // equally far from the top street and the island above it
+    const auto d = point_cells(pts);
+    FacilitySet f;
+    for (int k = 0; k < 60; ++k) f.items.push_back(point_facility(u(rng), u(rng), 300, k));
+    f.items.push_back(point_facility(500, 1025, 300, 99));
+    CoverageOptions o;
+    o.network = true;
+    o.island_nodes = 4;
+    o.facility_snap_max = 60;
+    const auto r = compute_coverage(f, d, d.cells.size(), &g, o);
+    // The oracle: every edge, every point.
+    const EdgeIndex every(g, 0);
+    const auto small = [&](const std::optional<EdgePosition>& p) {
+        return p && g.edge_component(p->edge) != 0 && g.component_sizes()[g.edge_component(p->edge)] < o.island_nodes;
+    };
+    const double access_max = demand_access_max(g, f, o);
+    std::size_t cells = 0;
+    for (const auto& c : d.cells) cells += small(every.nearest(c.p, access_max));
+    std::vector<std::int64_t> fids;
+    for (const auto& x : f.items)
+        if (small(every.nearest(x.point, o.facility_snap_max))) fids.push_back(x.fid);
+    EXPECT_GT(cells, 200u);
+    EXPECT_GT(fids.size(), 2u);
+    EXPECT_EQ(r.stats.demand_on_islands, cells);
+    EXPECT_DOUBLE_EQ(r.stats.demand_on_islands_weight, static_cast<double>(cells));
+    EXPECT_EQ(r.stats.island_facility_fids, fids);
 }
 
 // Main street: 5 nodes along y = 0. Island: one 100 m segment at y = 500 (2 nodes). With
