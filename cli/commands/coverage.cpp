@@ -106,54 +106,59 @@ void add_coverage_command(CLI::App& app, CliContext& ctx) {
             progress.report(0.0, "reading zones");
             const auto zones = spatial::read_zones(opts->zones, opts->id, opts->road.target(), opts->zones_layer);
             zones_s = clock.lap();
-            progress.report(0.05, "reading facilities");
-            const auto facilities = spatial::read_facilities(opts->facilities, opts->where, zones.crs, reach, tiers, opts->facility_layer, coords);
-            facilities_s = clock.lap();
-            if (facilities.items.empty()) log::warning("no facilities matched; every zone gets 0 % coverage");
-            if (facilities.below_smallest_tier)
-                log::info(fmt::format("{} polygons are smaller than the smallest reach tier and were not used", facilities.below_smallest_tier));
-
-            progress.report(0.1, cov.network ? "reading demand and roads" : "reading demand");
-            // The demand grid is built while the roads are read and made a graph (mostly serial
-            // work); errors come after both finished, the demand's first.
+            progress.report(0.05, cov.network ? "reading facilities, demand and roads" : "reading facilities and demand");
+            // Facilities, demand and roads are read at the same time (reading an OSM file or a layer
+            // is mostly serial work); errors come after all finished, in that order.
             const auto cells = opts->cell_rule == "center" ? spatial::centre_sampling() : raster::exact_cell_discretiser();
+            spatial::FacilitySet facilities;
             spatial::Demand demand;
             std::string unit = "area_m2";
             std::optional<spatial::RoadGraph> graph;
             run_both(
                 [&] {
                     Stopwatch watch;
-                    if (opts->demand.empty()) {
-                        demand = spatial::zone_area_demand(zones, opts->cell, cells);
-                    } else if (has_extension(opts->demand, {".tif", ".tiff", ".img", ".vrt", ".asc"})) {
-                        demand = spatial::raster_demand(zones, opts->demand);
-                        unit = "population";
-                    } else if (has_extension(opts->demand, {".csv"}) || is_point_layer(opts->demand)) {
-                        demand = spatial::point_demand(zones, opts->demand, opts->demand_value);
-                        unit = opts->demand_value.empty() ? "points" : opts->demand_value;
-                    } else {
-                        demand = spatial::polygon_demand(zones, opts->demand, opts->demand_where, opts->cell, opts->demand_value, cells);
-                        if (!opts->demand_value.empty()) unit = opts->demand_value;
-                    }
-                    demand_s = watch.lap();
+                    facilities = spatial::read_facilities(opts->facilities, opts->where, zones.crs, reach, tiers, opts->facility_layer, coords);
+                    facilities_s = watch.lap();
                 },
                 [&] {
-                    if (!cov.network) return;
-                    Stopwatch watch;
-                    auto read = opts->road.read;
-                    read.target = zones.crs;
-                    const auto lines = spatial::read_road_lines(opts->network, read);
-                    roads_s = watch.lap();
-                    graph = spatial::build_road_graph(lines, opts->road.build);
-                    graph_s = watch.lap();
-                    if (by_time) spatial::use_travel_time(*graph, spatial::mode_profile(read.mode), spatial::parse_class_speeds(opts->speeds));
+                    run_both(
+                        [&] {
+                            Stopwatch watch;
+                            if (opts->demand.empty()) {
+                                demand = spatial::zone_area_demand(zones, opts->cell, cells);
+                            } else if (has_extension(opts->demand, {".tif", ".tiff", ".img", ".vrt", ".asc"})) {
+                                demand = spatial::raster_demand(zones, opts->demand);
+                                unit = "population";
+                            } else if (has_extension(opts->demand, {".csv"}) || is_point_layer(opts->demand)) {
+                                demand = spatial::point_demand(zones, opts->demand, opts->demand_value);
+                                unit = opts->demand_value.empty() ? "points" : opts->demand_value;
+                            } else {
+                                demand = spatial::polygon_demand(zones, opts->demand, opts->demand_where, opts->cell, opts->demand_value, cells);
+                                if (!opts->demand_value.empty()) unit = opts->demand_value;
+                            }
+                            demand_s = watch.lap();
+                        },
+                        [&] {
+                            if (!cov.network) return;
+                            Stopwatch watch;
+                            auto read = opts->road.read;
+                            read.target = zones.crs;
+                            const auto lines = spatial::read_road_lines(opts->network, read);
+                            roads_s = watch.lap();
+                            graph = spatial::build_road_graph(lines, opts->road.build);
+                            graph_s = watch.lap();
+                            if (by_time) spatial::use_travel_time(*graph, spatial::mode_profile(read.mode), spatial::parse_class_speeds(opts->speeds));
+                        });
                 });
+            if (facilities.items.empty()) log::warning("no facilities matched; every zone gets 0 % coverage");
+            if (facilities.below_smallest_tier)
+                log::info(fmt::format("{} polygons are smaller than the smallest reach tier and were not used", facilities.below_smallest_tier));
             const double inputs_s = clock.lap();
             const auto result = spatial::compute_coverage(facilities, demand, zones.ids.size(), graph ? &*graph : nullptr, cov,
                                                           progress.scaled(0.3, 0.95));
             const auto& st = result.stats;
-            log::debug(fmt::format("coverage: read zones {:.2f} s, facilities {:.2f} s; demand {:.2f} s while roads were read {:.2f} s and "
-                                   "built into a graph {:.2f} s (both {:.2f} s); snap {:.2f} s, search {:.2f} s, evaluate {:.2f} s, "
+            log::debug(fmt::format("coverage: read zones {:.2f} s; facilities {:.2f} s and demand {:.2f} s while roads were read {:.2f} s and "
+                                   "built into a graph {:.2f} s (all {:.2f} s); snap {:.2f} s, search {:.2f} s, evaluate {:.2f} s, "
                                    "catchments {:.2f} s, aggregate {:.2f} s",
                                    zones_s, facilities_s, demand_s, roads_s, graph_s, inputs_s, st.snap_seconds, st.search_seconds,
                                    st.evaluate_seconds, st.catchment_seconds, st.aggregate_seconds));

@@ -127,11 +127,20 @@ TEST(NetworkCli, CoverageEuclideanAndNetworkWithMaps) {
 
 // The demand grid is built while the roads are read: an error in either is reported whole, the
 // demand's when both fail (as if they were read in turn), and no table is written.
-TEST(NetworkCli, CoverageErrorsOfDemandAndRoadsReadAtTheSameTime) {
+TEST(NetworkCli, CoverageErrorsOfFacilitiesDemandAndRoadsReadAtTheSameTime) {
     Fixture fx;
     const auto out = (fx.dir / "cov.csv").string();
     const std::string base = "coverage --facilities " + fx.facilities + " --reach 500 --zones " + fx.zones + " --id name -o " + out;
-    for (const char* threads : {"1", "2"}) {
+    const std::string no_facilities = "coverage --facilities /no/such/stops.gpkg --reach 500 --zones " + fx.zones + " --id name -o " + out;
+    for (const char* threads : {"1", "2", "3"}) {
+        // All three bad: the facilities' error, as when they were read first.
+        const auto all_bad = run_citycheck(std::string("--threads ") + threads + " " + no_facilities +
+                                           " --network /no/such/roads.gpkg --demand /no/such/homes.gpkg");
+        EXPECT_EQ(all_bad.exit_code, 3) << all_bad.err;
+        EXPECT_NE(all_bad.err.find("/no/such/stops.gpkg"), std::string::npos) << all_bad.err;
+        EXPECT_EQ(all_bad.err.find("/no/such/homes.gpkg"), std::string::npos) << all_bad.err;
+        EXPECT_EQ(all_bad.err.find("/no/such/roads.gpkg"), std::string::npos) << all_bad.err;
+        EXPECT_FALSE(std::filesystem::exists(out));
         const std::string run = std::string("--threads ") + threads + " " + base;
         const auto roads_bad = run_citycheck(run + " --network /no/such/roads.gpkg");
         EXPECT_EQ(roads_bad.exit_code, 3) << roads_bad.err;
