@@ -1,5 +1,6 @@
 // Road graph, snapping, multi-source search and coverage on small networks written as text.
 #include <gtest/gtest.h>
+#include <algorithm>
 
 #include <cmath>
 #include <fstream>
@@ -205,6 +206,60 @@ TEST(RoadGraph, NearestEdgeTieGoesToTheLowerEdgeEvenInTheNextRing) {
     EXPECT_EQ(pos->edge, 0u);
     EXPECT_EQ(pos->access, 5);
     EXPECT_EQ(pos->point.x, 10);
+}
+
+// The nearest-edge query skips the rings of index cells known to be empty; on a network of a few
+// curvy roads with wide gaps between them, and points up to 3 km away (more than 255 empty rings
+// at 10 m cells), it must give exactly the answer of a brute-force scan with the same arithmetic
+// and tie rule, for the automatic cell size and fine ones, and for points outside the grid.
+TEST(RoadGraph, NearestEdgeSkippingEmptyRingsIsTheBruteForceAnswer) {
+    std::mt19937 rng(17);
+    std::uniform_real_distribution<double> u(0, 1);
+    std::string text;
+    for (int road = 0; road < 12; ++road) {  // three clusters of four wiggly roads
+        const double cx = (road / 4) * 2500.0, cy = (road % 4) * 40.0;
+        text += "residential:";
+        for (int k = 0; k <= 30; ++k)
+            text += (k ? ", " : " ") + std::to_string(cx + 10.0 * k) + " " + std::to_string(cy + 8 * std::sin(0.3 * k + road) + 3 * u(rng));
+        text += "\n";
+    }
+    const auto g = build_road_graph(parse_network(text));
+    const auto brute = [&](Pt p, double max_distance) {
+        double best2 = max_distance * max_distance;
+        std::uint32_t best_edge = UINT32_MAX, best_seg = 0;
+        for (std::uint32_t e = 0; e < g.edge_count(); ++e) {
+            const auto pts = g.edge_geometry(e);
+            for (std::uint32_t k = 0; k + 1 < pts.size(); ++k) {
+                const Pt a = pts[k], b = pts[k + 1];
+                const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
+                const double t = std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) * (len2 > 0 ? 1.0 / len2 : 0.0), 0.0, 1.0);
+                const double ex = p.x - (a.x + t * dx), ey = p.y - (a.y + t * dy), d2 = ex * ex + ey * ey;
+                if (d2 < best2 || (d2 == best2 && best_edge != UINT32_MAX && (e < best_edge || (e == best_edge && k < best_seg))))
+                    best2 = d2, best_edge = e, best_seg = k;
+            }
+        }
+        return std::pair{best_edge, std::sqrt(best2)};
+    };
+    for (const double cell : {0.0, 10.0, 35.0}) {
+        const EdgeIndex index(g, cell);
+        int found = 0, none = 0;
+        for (int q = 0; q < 3000; ++q) {
+            const Pt p{-3000 + 11000 * u(rng), -3000 + 6200 * u(rng)};
+            const double max_distance = q % 3 == 0 ? 1e9 : 50 + 3000 * u(rng);
+            const auto got = index.nearest(p, max_distance);
+            const auto [edge, distance] = brute(p, max_distance);
+            ASSERT_EQ(got.has_value(), edge != UINT32_MAX) << p.x << " " << p.y << " cell " << cell;
+            if (!got) {
+                ++none;
+                continue;
+            }
+            ++found;
+            ASSERT_EQ(got->edge, edge) << p.x << " " << p.y << " cell " << cell;
+            ASSERT_EQ(got->access, distance) << p.x << " " << p.y << " cell " << cell;
+        }
+        EXPECT_GT(found, 1000);
+        EXPECT_GT(none, 100);
+    }
 }
 
 TEST(RoadGraph, SameEdgeSourceAndDemand) {

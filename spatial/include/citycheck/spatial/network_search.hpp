@@ -44,6 +44,7 @@ class EdgeIndex {
     double m_x0 = 0, m_y0 = 0;
     long long m_cols = 0, m_rows = 0;
     std::vector<std::uint32_t> m_cell_begin;                   // CSR over cells
+    std::vector<std::uint8_t> m_empty_rings;                   // per cell: rings around it without segments (≤ 255)
     // A segment with its coordinates inline, so that a query reads one array, not the graph's.
     struct Item {
         Pt a, b;
