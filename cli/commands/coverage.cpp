@@ -106,6 +106,10 @@ void add_coverage_command(CLI::App& app, CliContext& ctx) {
             progress.report(0.0, "reading zones");
             const auto zones = spatial::read_zones(opts->zones, opts->id, opts->road.target(), opts->zones_layer);
             zones_s = clock.lap();
+            // A missing file fails now, in this order, not after the other inputs took their time.
+            spatial::require_input_path(opts->facilities);
+            if (!opts->demand.empty()) spatial::require_input_path(opts->demand);
+            if (cov.network) spatial::require_input_path(opts->network);
             progress.report(0.05, cov.network ? "reading facilities, demand and roads" : "reading facilities and demand");
             // Facilities, demand and roads are read at the same time (reading an OSM file or a layer
             // is mostly serial work); errors come after all finished, in that order.

@@ -153,8 +153,15 @@ Crs for_each_feature(const std::string& path, std::vector<std::string> layers, c
             handle(*f);
         }
     } else {
-        for (OGRLayer* l : chosen)
+        for (OGRLayer* l : chosen) {
+            // Some drivers accept any filter and fail only while reading (a GeoPackage --where naming
+            // a missing field): an error here must not pass as an empty layer.
+            GdalErrorScope errors;
             for (auto& f : *l) handle(*f);
+            if (!errors.last_error().empty())
+                throw InputError("reading the layer failed (" + errors.last_error() + ")" + (where.empty() ? "" : "; check the --where filter"),
+                                 {.file = path, .layer = l->GetName()});
+        }
     }
     return target;
 }

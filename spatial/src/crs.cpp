@@ -7,9 +7,21 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <mutex>
 #include <sstream>
 
 namespace citycheck::spatial {
+
+namespace {
+// GDAL's OGRSpatialReference is not thread-safe even through const methods (they fill caches and
+// share PROJ objects), and a Crs is shared by copies across threads: every call into one goes
+// through this lock. None of them sits in a per-feature loop.
+std::recursive_mutex& osr_mutex() {
+    static std::recursive_mutex m;
+    return m;
+}
+}  // namespace
+
 namespace {
 std::shared_ptr<OGRSpatialReference> make_srs() {
     auto srs = std::make_shared<OGRSpatialReference>();
@@ -54,22 +66,31 @@ Crs Crs::from_wkt(const std::string& wkt) {
 
 Crs Crs::from_ogr(const OGRSpatialReference* srs) {
     if (!srs) return Crs();
+    const std::lock_guard lock(osr_mutex());
     auto copy = std::make_shared<OGRSpatialReference>(*srs);
     copy->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     return Crs(copy);
 }
 
-bool Crs::is_geographic() const { return m_srs && m_srs->IsGeographic(); }
-bool Crs::is_projected() const { return m_srs && m_srs->IsProjected(); }
+bool Crs::is_geographic() const {
+    const std::lock_guard lock(osr_mutex());
+    return m_srs && m_srs->IsGeographic();
+}
+bool Crs::is_projected() const {
+    const std::lock_guard lock(osr_mutex());
+    return m_srs && m_srs->IsProjected();
+}
 
 std::string Crs::name() const {
     if (!m_srs) return "";
+    const std::lock_guard lock(osr_mutex());
     const char* n = m_srs->GetName();
     return n ? n : "";
 }
 
 std::optional<int> Crs::epsg() const {
     if (!m_srs) return std::nullopt;
+    const std::lock_guard lock(osr_mutex());
     const char* auth = m_srs->GetAuthorityName(nullptr);
     const char* code = m_srs->GetAuthorityCode(nullptr);
     if (auth && code && std::string(auth) == "EPSG") return std::stoi(code);
@@ -97,6 +118,7 @@ std::optional<int> Crs::epsg() const {
 
 std::string Crs::to_wkt() const {
     if (!m_srs) return "";
+    const std::lock_guard lock(osr_mutex());
     char* wkt = nullptr;
     const char* options[] = {"FORMAT=WKT2_2019", nullptr};
     m_srs->exportToWkt(&wkt, options);
@@ -114,10 +136,12 @@ bool Crs::same_as(const Crs& other) const {
     if (empty() || other.empty()) return empty() && other.empty();
     const char* options[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", "CRITERION=EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS",
                              nullptr};
+    const std::lock_guard lock(osr_mutex());
     return m_srs->IsSame(other.m_srs.get(), options);
 }
 
 double Crs::linear_units_to_metre() const {
+    const std::lock_guard lock(osr_mutex());
     if (!m_srs || m_srs->IsGeographic()) return std::numeric_limits<double>::quiet_NaN();
     return m_srs->GetLinearUnits(nullptr);
 }
@@ -160,7 +184,10 @@ Transform::Transform(const Crs& from, const Crs& to) {
     if (from.empty() || to.empty()) throw UsageError("cannot transform coordinates: a CRS is unknown");
     if (from.same_as(to)) return;
     GdalErrorScope errors;
-    m_ct.reset(OGRCreateCoordinateTransformation(from.ogr(), to.ogr()));
+    {
+        const std::lock_guard lock(osr_mutex());  // reads both shared CRSs; the result is this thread's own
+        m_ct.reset(OGRCreateCoordinateTransformation(from.ogr(), to.ogr()));
+    }
     if (!m_ct)
         throw InputError("no coordinate transformation from " + from.to_user_string().substr(0, 60) + " to " +
                          to.to_user_string().substr(0, 60) + ": " + errors.last_error());

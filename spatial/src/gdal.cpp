@@ -43,6 +43,14 @@ std::string with_gdal_reason(std::string what) {
     return what;
 }
 
+void require_input_path(const std::string& path) {
+    const bool is_virtual = path.rfind("/vsi", 0) == 0 || path.rfind("PG:", 0) == 0;
+    // "CSV:file.txt" forces the CSV driver on another extension (GTFS stops.txt): check the file.
+    const std::string on_disk = path.rfind("CSV:", 0) == 0 ? path.substr(4) : path;
+    if (!is_virtual && !std::filesystem::exists(on_disk))
+        throw InputError("no such file or folder; check the path", {.file = path});
+}
+
 namespace {
 unsigned kind_flags(DatasetKind kind) {
     switch (kind) {
@@ -56,11 +64,7 @@ unsigned kind_flags(DatasetKind kind) {
 DatasetPtr open_with(const std::string& path, unsigned flags, DatasetKind kind,
                      const std::vector<std::string>& open_options) {
     GdalEnvironment::ensure();
-    const bool is_virtual = path.rfind("/vsi", 0) == 0 || path.rfind("PG:", 0) == 0;
-    // "CSV:file.txt" forces the CSV driver on another extension (GTFS stops.txt): check the file.
-    const std::string on_disk = path.rfind("CSV:", 0) == 0 ? path.substr(4) : path;
-    if (!is_virtual && !std::filesystem::exists(on_disk))
-        throw InputError("no such file or folder; check the path", {.file = path});
+    require_input_path(path);
     CPLStringList options;
     for (const auto& o : open_options) options.AddString(o.c_str());
     GdalErrorScope errors;

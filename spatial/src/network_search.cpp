@@ -31,7 +31,8 @@ EdgeIndex::EdgeIndex(const RoadGraph& graph, double cell_size, const std::functi
         merge);
     if (graph.edge_count() == 0) b = {0, 0, 0, 0};
     m_x0 = b.xmin, m_y0 = b.ymin;
-    if (!(m_cell > 0)) {
+    const bool automatic = !(m_cell > 0);
+    if (automatic) {
         // Auto: about two cells per indexed segment, at least 10 m: a nearest query then looks at a
         // few segments (measured on a grid city and the demo: 3× faster than four per cell). By
         // segments, not edges: an OSM edge between two crossings has ten or more.
@@ -48,6 +49,13 @@ EdgeIndex::EdgeIndex(const RoadGraph& graph, double cell_size, const std::functi
     }
     m_cols = static_cast<long long>((b.xmax - b.xmin) / m_cell) + 1;
     m_rows = static_cast<long long>((b.ymax - b.ymin) / m_cell) + 1;
+    // An automatic size is coarsened rather than refused when a network with very many segments
+    // would need too many cells.
+    while (automatic && m_cols * m_rows > 50'000'000LL) {
+        m_cell *= 2;
+        m_cols = static_cast<long long>((b.xmax - b.xmin) / m_cell) + 1;
+        m_rows = static_cast<long long>((b.ymax - b.ymin) / m_cell) + 1;
+    }
     if (m_cols * m_rows > 200'000'000LL) throw UsageError("edge index too fine for the network extent; raise the cell size");
     // Two passes (count, fill) give a compact CSR over cells; each pass runs over a few slices of
     // the edges in parallel, slice s of a cell after slices 0..s-1, so the order is the serial one.
@@ -156,8 +164,10 @@ std::optional<EdgePosition> EdgeIndex::nearest(Pt p, double max_distance) const 
     double best_t = 0;
     const long long max_ring = static_cast<long long>(std::ceil(max_distance / m_cell)) + 1;
     // Rings known to hold no segment are skipped (nothing to find there, so the answer is the same).
-    const bool in_grid = pc >= 0 && pc < m_cols && pr >= 0 && pr < m_rows;
-    const long long first_ring = in_grid ? m_empty_rings[static_cast<std::size_t>(pr * m_cols + pc)] : 0;
+    // For a point outside the grid, its nearest grid cell's count is a lower bound: every cell is at
+    // least as many rings from the point as from that cell.
+    const long long first_ring =
+        m_empty_rings[static_cast<std::size_t>(std::clamp(pr, 0LL, m_rows - 1) * m_cols + std::clamp(pc, 0LL, m_cols - 1))];
     for (long long ring = first_ring; ring <= max_ring; ++ring) {
         // Distance from p to the nearest point of this ring's cells is at least (ring - 1) * cell.
         for (long long r = pr - ring; r <= pr + ring; ++r) {

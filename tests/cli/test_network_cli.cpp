@@ -125,21 +125,37 @@ TEST(NetworkCli, CoverageEuclideanAndNetworkWithMaps) {
     EXPECT_NE(info.out.find("service_areas"), std::string::npos) << info.out;
 }
 
-// The demand grid is built while the roads are read: an error in either is reported whole, the
-// demand's when both fail (as if they were read in turn), and no table is written.
+// Facilities, demand grid and roads are read at the same time: an error in any is reported whole,
+// the first in the order facilities, demand, roads when several fail (as if they were read in
+// turn), and no table is written. Missing files are found before any reading starts.
 TEST(NetworkCli, CoverageErrorsOfFacilitiesDemandAndRoadsReadAtTheSameTime) {
     Fixture fx;
     const auto out = (fx.dir / "cov.csv").string();
     const std::string base = "coverage --facilities " + fx.facilities + " --reach 500 --zones " + fx.zones + " --id name -o " + out;
     const std::string no_facilities = "coverage --facilities /no/such/stops.gpkg --reach 500 --zones " + fx.zones + " --id name -o " + out;
+    // Files that exist but are not what GDAL can read: their errors come from the concurrent reads.
+    const auto junk_demand = (fx.dir / "junk_homes.gpkg").string(), junk_roads = (fx.dir / "junk_roads.gpkg").string();
+    for (const auto& junk : {junk_demand, junk_roads}) std::ofstream(junk) << "not a GeoPackage";
     for (const char* threads : {"1", "2", "3"}) {
-        // All three bad: the facilities' error, as when they were read first.
+        // All three missing: the facilities' error, found before anything is read.
         const auto all_bad = run_citycheck(std::string("--threads ") + threads + " " + no_facilities +
                                            " --network /no/such/roads.gpkg --demand /no/such/homes.gpkg");
         EXPECT_EQ(all_bad.exit_code, 3) << all_bad.err;
         EXPECT_NE(all_bad.err.find("/no/such/stops.gpkg"), std::string::npos) << all_bad.err;
         EXPECT_EQ(all_bad.err.find("/no/such/homes.gpkg"), std::string::npos) << all_bad.err;
         EXPECT_EQ(all_bad.err.find("/no/such/roads.gpkg"), std::string::npos) << all_bad.err;
+        EXPECT_FALSE(std::filesystem::exists(out));
+        // All three fail while being read: a facility filter that does not parse comes first.
+        const auto read_bad = run_citycheck(std::string("--threads ") + threads + " " + base + " --where \"no_such_field = 1\" --network " +
+                                            junk_roads + " --demand " + junk_demand);
+        EXPECT_NE(read_bad.exit_code, 0) << read_bad.err;
+        EXPECT_NE(read_bad.err.find("no_such_field"), std::string::npos) << read_bad.err;
+        EXPECT_EQ(read_bad.err.find("junk_"), std::string::npos) << read_bad.err;
+        // Demand and roads fail while being read: the demand's error.
+        const auto two_bad = run_citycheck(std::string("--threads ") + threads + " " + base + " --network " + junk_roads + " --demand " + junk_demand);
+        EXPECT_EQ(two_bad.exit_code, 3) << two_bad.err;
+        EXPECT_NE(two_bad.err.find("junk_homes.gpkg"), std::string::npos) << two_bad.err;
+        EXPECT_EQ(two_bad.err.find("junk_roads.gpkg"), std::string::npos) << two_bad.err;
         EXPECT_FALSE(std::filesystem::exists(out));
         const std::string run = std::string("--threads ") + threads + " " + base;
         const auto roads_bad = run_citycheck(run + " --network /no/such/roads.gpkg");

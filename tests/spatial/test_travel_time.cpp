@@ -2,7 +2,9 @@
 // small-island diagnostics of coverage, on networks whose answers are arithmetic.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <memory>
 #include <random>
 
 #include <citycheck/core/error.hpp>
@@ -129,52 +131,86 @@ TEST(TravelTime, ParsesClassSpeeds) {
 }
 
 // The island report asks every edge only for points that an edge off the largest component could
-// win; the counts must be those of asking every edge for every point. A street grid with short
-// islands scattered through it (some touching a street's line at a distance exactly equal to it),
-// random demand and facilities, points at exactly equal distances included.
+// win; the counts must be those of asking every edge for every point. A street grid (its crossings
+// joined, or not: then most streets are islands) with short islands in its blocks, one just beyond
+// its top street and ten far to the east; random demand points, points at exactly equal distance
+// from the top street and the island above it; point and polygon facilities (a polygon counts by
+// its vertex nearest to an edge); the demand snapped here or taken from a shared snap with three
+// times the cap.
 TEST(NetworkIslands, DemandAndFacilitiesOnIslandsAreTheSameAsAskingEveryEdgeEverywhere) {
-    std::vector<RoadLine> lines;
-    for (int k = 0; k <= 10; ++k) {
-        lines.push_back(line("residential", {{0, 100.0 * k}, {1000, 100.0 * k}}));
-        lines.push_back(line("residential", {{100.0 * k, 0}, {100.0 * k, 1000}}));
-    }
-    std::mt19937 rng(5);
-    std::uniform_real_distribution<double> u(5, 995);
-    for (int k = 0; k < 40; ++k) {  // islands of one or two short segments inside the blocks
-        const double x = 100 * std::floor(u(rng) / 100) + 20 + (k % 3) * 20, y = 100 * std::floor(u(rng) / 100) + 30 + (k % 4) * 10;
-        lines.push_back(line("footway", k % 2 ? std::vector<Pt>{{x, y}, {x + 30, y}} : std::vector<Pt>{{x, y}, {x + 20, y}, {x + 20, y + 25}}));
-    }
-    lines.push_back(line("footway", {{450, 1050}, {550, 1050}}));  // 50 m beyond the top street: ties with it at x = 500
-    const auto g = graph_of(lines);
-    ASSERT_GT(g.component_count(), 30u);
-    std::vector<Pt> pts;
-    for (int k = 0; k < 20000; ++k) pts.push_back({u(rng) - 100, u(rng) + 50});
-    for (double x = 440; x <= 560; x += 10) pts.push_back({x, 1025});  // equally far from the top street and the island above it
-    const auto d = point_cells(pts);
-    FacilitySet f;
-    for (int k = 0; k < 60; ++k) f.items.push_back(point_facility(u(rng), u(rng), 300, k));
-    f.items.push_back(point_facility(500, 1025, 300, 99));
-    CoverageOptions o;
-    o.network = true;
-    o.island_nodes = 4;
-    o.facility_snap_max = 60;
-    const auto r = compute_coverage(f, d, d.cells.size(), &g, o);
-    // The oracle: every edge, every point.
-    const EdgeIndex every(g, 0);
-    const auto small = [&](const std::optional<EdgePosition>& p) {
-        return p && g.edge_component(p->edge) != 0 && g.component_sizes()[g.edge_component(p->edge)] < o.island_nodes;
+    struct Case {
+        bool split, shared;
+        double access_max;
     };
-    const double access_max = demand_access_max(g, f, o);
-    std::size_t cells = 0;
-    for (const auto& c : d.cells) cells += small(every.nearest(c.p, access_max));
-    std::vector<std::int64_t> fids;
-    for (const auto& x : f.items)
-        if (small(every.nearest(x.point, o.facility_snap_max))) fids.push_back(x.fid);
-    EXPECT_GT(cells, 200u);
-    EXPECT_GT(fids.size(), 2u);
-    EXPECT_EQ(r.stats.demand_on_islands, cells);
-    EXPECT_DOUBLE_EQ(r.stats.demand_on_islands_weight, static_cast<double>(cells));
-    EXPECT_EQ(r.stats.island_facility_fids, fids);
+    for (const Case c : {Case{true, false, -1}, Case{true, true, 80}, Case{false, true, 80}, Case{false, false, -1}}) {
+        SCOPED_TRACE(testing::Message() << "split " << c.split << " shared " << c.shared << " access " << c.access_max);
+        std::vector<RoadLine> lines;
+        for (int k = 0; k <= 10; ++k) {
+            lines.push_back(line("residential", {{0, 100.0 * k}, {1000, 100.0 * k}}));
+            lines.push_back(line("residential", {{100.0 * k, 0}, {100.0 * k, 1000}}));
+        }
+        std::mt19937 rng(5);
+        std::uniform_real_distribution<double> u(5, 995);
+        for (int k = 0; k < 40; ++k) {  // islands of one or two short segments inside the blocks
+            const double x = 100 * std::floor(u(rng) / 100) + 20 + (k % 3) * 20, y = 100 * std::floor(u(rng) / 100) + 30 + (k % 4) * 10;
+            lines.push_back(line("footway", k % 2 ? std::vector<Pt>{{x, y}, {x + 30, y}} : std::vector<Pt>{{x, y}, {x + 20, y}, {x + 20, y + 25}}));
+        }
+        for (int k = 0; k < 10; ++k) lines.push_back(line("footway", {{1300.0 + 40 * k, 500}, {1320.0 + 40 * k, 520}}));  // far east
+        lines.push_back(line("footway", {{450, 1050}, {550, 1050}}));  // 50 m beyond the top street: ties with it at y = 1025
+        RoadLines r;
+        r.crs = Crs::from_epsg(32650);
+        r.lines = lines;
+        GraphBuildOptions build;
+        build.split_crossings = c.split;
+        const auto g = build_road_graph(r, build);
+        ASSERT_GT(g.component_count(), 30u);
+        std::vector<Pt> pts;
+        for (int k = 0; k < 20000; ++k) pts.push_back({u(rng) * 1.8 - 100, u(rng) + 50});
+        for (double x = 440; x <= 560; x += 10) pts.push_back({x, 1025});
+        const auto d = point_cells(pts);
+        FacilitySet f;
+        for (int k = 0; k < 60; ++k) f.items.push_back(point_facility(u(rng) * 1.8 - 100, u(rng), 300, k));
+        f.items.push_back(point_facility(500, 1025, 300, 99));
+        for (int k = 0; k < 60; ++k) {  // small squares
+            Facility x = point_facility(u(rng) * 1.8 - 100, u(rng), 300, 1000 + k);
+            const double s = 5 + 20 * (k % 3);
+            x.is_polygon = true;
+            x.polygon.part_begin.push_back(0);
+            x.polygon.rings.push_back({x.point, {x.point.x + s, x.point.y}, {x.point.x + s, x.point.y + s}, {x.point.x, x.point.y + s}});
+            f.items.push_back(x);
+        }
+        CoverageOptions o;
+        o.network = true;
+        o.island_nodes = 4;
+        o.facility_snap_max = 60;
+        o.demand_access_max = c.access_max;
+        const double access_max = demand_access_max(g, f, o);
+        std::shared_ptr<const DemandSnap> snap;
+        if (c.shared) snap = snap_demand(g, d, true, 3 * access_max);
+        const auto res = compute_coverage(f, d, d.cells.size(), &g, o, {}, snap.get());
+        // The oracle: every edge, every point.
+        const EdgeIndex every(g, 0);
+        const auto small = [&](const std::optional<EdgePosition>& p) {
+            return p && g.edge_component(p->edge) != 0 && g.component_sizes()[g.edge_component(p->edge)] < o.island_nodes;
+        };
+        std::size_t cells = 0;
+        for (const auto& cell : d.cells) cells += small(every.nearest(cell.p, access_max));
+        std::vector<std::int64_t> fids;
+        for (const auto& x : f.items) {
+            std::optional<EdgePosition> best;
+            if (!x.is_polygon) best = every.nearest(x.point, o.facility_snap_max);
+            for (const auto& ring : x.polygon.rings)
+                for (const Pt& p : ring)
+                    if (auto q = every.nearest(p, o.facility_snap_max); q && (!best || q->access < best->access)) best = q;
+            if (small(best)) fids.push_back(x.fid);
+        }
+        EXPECT_GT(cells, 100u);
+        EXPECT_GT(fids.size(), 2u);
+        EXPECT_TRUE(std::any_of(fids.begin(), fids.end(), [](std::int64_t id) { return id >= 1000; }));  // a polygon among them
+        EXPECT_EQ(res.stats.demand_on_islands, cells);
+        EXPECT_DOUBLE_EQ(res.stats.demand_on_islands_weight, static_cast<double>(cells));
+        EXPECT_EQ(res.stats.island_facility_fids, fids);
+    }
 }
 
 // Main street: 5 nodes along y = 0. Island: one 100 m segment at y = 500 (2 nodes). With

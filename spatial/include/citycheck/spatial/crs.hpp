@@ -30,11 +30,14 @@ class Crs {
     bool same_as(const Crs& other) const;  // ignoring axis-order mapping
     double linear_units_to_metre() const;  // 1.0 for metres; for geographic CRSs, NaN
 
+    // For GDAL calls that need the object; not locked: use it on one thread at a time.
     const OGRSpatialReference* ogr() const noexcept { return m_srs.get(); }
 
   private:
     explicit Crs(std::shared_ptr<const OGRSpatialReference> srs) : m_srs(std::move(srs)) {}
-    std::shared_ptr<const OGRSpatialReference> m_srs;  // immutable after construction; safe to share
+    // Never changed after construction; copies share it, and every call into it takes a process-wide
+    // lock (GDAL's const methods are not thread-safe), so copies may be used from several threads.
+    std::shared_ptr<const OGRSpatialReference> m_srs;
 };
 
 // CGCS2000 3-degree Gauss-Krüger zones (INDICATORS.md §7.1).

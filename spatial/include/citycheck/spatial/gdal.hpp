@@ -52,6 +52,10 @@ enum class DatasetKind { raster, vector, any };
 
 // Opens read-only (never GDAL_OF_SHARED, so each thread gets its own handle). Throws InputError
 // naming the path and GDAL's message when the file is missing or no driver can read it.
+// Throws InputError ("no such file or folder") unless path is a file or folder on disk (virtual
+// GDAL paths such as /vsizip/… and PG: connections pass): the check open_dataset makes first.
+void require_input_path(const std::string& path);
+
 DatasetPtr open_dataset(const std::string& path, DatasetKind kind = DatasetKind::any,
                         const std::vector<std::string>& open_options = {});
 
