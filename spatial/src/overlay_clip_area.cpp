@@ -225,7 +225,8 @@ ZoneBoundary::ZoneBoundary(Rings rings) : m_rings(std::move(rings)) {
 int ZoneBoundary::col(double x) const noexcept { return std::clamp(static_cast<int>(std::floor((x - m_x0) / m_cell)), 0, m_nx - 1); }
 int ZoneBoundary::row(double y) const noexcept { return std::clamp(static_cast<int>(std::floor((y - m_y0) / m_cell)), 0, m_ny - 1); }
 
-bool ZoneBoundary::any_segment_near(const Box& b) const {
+template <class Visit>
+bool ZoneBoundary::visit_segments_meeting(const Box& b, Visit&& visit) const {
     if (!b.intersects(m_rings.box)) return false;
     const int c0 = col(b.xmin), c1 = col(b.xmax), r0 = row(b.ymin), r1 = row(b.ymax);
     for (int r = r0; r <= r1; ++r)
@@ -233,28 +234,24 @@ bool ZoneBoundary::any_segment_near(const Box& b) const {
             const std::size_t cell = static_cast<std::size_t>(r) * m_nx + c;
             for (std::uint32_t k = m_cell_start[cell]; k < m_cell_start[cell + 1]; ++k) {
                 const std::uint32_t s = m_cell_segments[k];
-                if (segment_box(seg_start(s), seg_end(s), 0.0).intersects(b)) return true;
+                if (segment_box(seg_start(s), seg_end(s), 0.0).intersects(b) && visit(s)) return true;
             }
         }
     return false;
+}
+
+bool ZoneBoundary::any_segment_near(const Box& b) const {
+    return visit_segments_meeting(b, [](std::uint32_t) { return true; });
 }
 
 void ZoneBoundary::candidates(const Box& b, ClipScratch& scratch, std::vector<std::uint32_t>& out) const {
     out.clear();
     if (scratch.stamp.size() != m_rings.pts.size()) scratch.stamp.assign(m_rings.pts.size(), 0), scratch.query = 0;
     if (++scratch.query == 0) std::fill(scratch.stamp.begin(), scratch.stamp.end(), 0), scratch.query = 1;
-    if (!b.intersects(m_rings.box)) return;
-    const int c0 = col(b.xmin), c1 = col(b.xmax), r0 = row(b.ymin), r1 = row(b.ymax);
-    for (int r = r0; r <= r1; ++r)
-        for (int c = c0; c <= c1; ++c) {
-            const std::size_t cell = static_cast<std::size_t>(r) * m_nx + c;
-            for (std::uint32_t k = m_cell_start[cell]; k < m_cell_start[cell + 1]; ++k) {
-                const std::uint32_t s = m_cell_segments[k];
-                if (scratch.stamp[s] == scratch.query) continue;
-                scratch.stamp[s] = scratch.query;
-                if (segment_box(seg_start(s), seg_end(s), 0.0).intersects(b)) out.push_back(s);
-            }
-        }
+    visit_segments_meeting(b, [&](std::uint32_t s) {
+        if (scratch.stamp[s] != scratch.query) scratch.stamp[s] = scratch.query, out.push_back(s);  // once per segment
+        return false;
+    });
 }
 
 int ZoneBoundary::locate(XY p, ClipScratch& scratch) const {

@@ -74,6 +74,10 @@ class ZoneBoundary {
     int locate(XY p, ClipScratch& scratch) const;
     void candidates(const Box& b, ClipScratch& scratch, std::vector<std::uint32_t>& out) const;
     bool any_segment_near(const Box& b) const;  // some segment's box meets b
+    // visit(s) for the segments whose box meets b, from the cells b meets (a segment binned into
+    // several of them comes more than once), until visit returns true; true if it did.
+    template <class Visit>
+    bool visit_segments_meeting(const Box& b, Visit&& visit) const;
     int col(double x) const noexcept;
     int row(double y) const noexcept;
     XY seg_start(std::uint32_t s) const noexcept { return m_rings.pts[s]; }
