@@ -20,9 +20,7 @@ std::recursive_mutex& osr_mutex() {
     static std::recursive_mutex m;
     return m;
 }
-}  // namespace
 
-namespace {
 std::shared_ptr<OGRSpatialReference> make_srs() {
     auto srs = std::make_shared<OGRSpatialReference>();
     srs->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);

@@ -1,9 +1,9 @@
 #include <citycheck/spatial/network_search.hpp>
 
 #include <algorithm>
-#include <functional>
 #include <bit>
 #include <cmath>
+#include <functional>
 #include <utility>
 
 #include <tbb/blocked_range.h>
@@ -47,15 +47,14 @@ EdgeIndex::EdgeIndex(const RoadGraph& graph, double cell_size, const std::functi
         const double area = std::max(b.width() * b.height(), 1.0);
         m_cell = std::max(10.0, std::sqrt(area / (2.0 * static_cast<double>(segments) + 1.0)));
     }
-    m_cols = static_cast<long long>((b.xmax - b.xmin) / m_cell) + 1;
-    m_rows = static_cast<long long>((b.ymax - b.ymin) / m_cell) + 1;
-    // An automatic size is coarsened rather than refused when a network with very many segments
-    // would need too many cells.
-    while (automatic && m_cols * m_rows > 50'000'000LL) {
-        m_cell *= 2;
+    const auto size_grid = [&] {
         m_cols = static_cast<long long>((b.xmax - b.xmin) / m_cell) + 1;
         m_rows = static_cast<long long>((b.ymax - b.ymin) / m_cell) + 1;
-    }
+    };
+    size_grid();
+    // An automatic size is coarsened rather than refused when a network with very many segments
+    // would need too many cells.
+    while (automatic && m_cols * m_rows > 50'000'000LL) m_cell *= 2, size_grid();
     if (m_cols * m_rows > 200'000'000LL) throw UsageError("edge index too fine for the network extent; raise the cell size");
     // Two passes (count, fill) give a compact CSR over cells; each pass runs over a few slices of
     // the edges in parallel, slice s of a cell after slices 0..s-1, so the order is the serial one.
@@ -113,36 +112,28 @@ EdgeIndex::EdgeIndex(const RoadGraph& graph, double cell_size, const std::functi
     const auto step = [](std::uint8_t v) { return static_cast<std::uint8_t>(v == 255 ? 255 : v + 1); };
     for (std::size_t c = 0; c < cells; ++c)
         if (m_cell_begin[c] != m_cell_begin[c + 1]) d[c] = 0;
-    // Forward: from the row above (left, up, right) and the cell to the left.
-    for (std::size_t r = 0; r < rows; ++r) {
-        std::uint8_t* row = d + r * cols;
-        const std::uint8_t* up = r > 0 ? row - cols : nullptr;
-        for (std::size_t c = 0; c < cols; ++c) {
-            std::uint8_t v = row[c];
-            if (up) {
-                v = std::min(v, step(up[c]));
-                if (c > 0) v = std::min(v, step(up[c - 1]));
-                if (c + 1 < cols) v = std::min(v, step(up[c + 1]));
+    // Forward, then backward: each cell from the three cells of the row swept before it and the
+    // cell swept before it in its own row.
+    const auto sweep = [&](bool forward) {
+        for (std::size_t i = 0; i < rows; ++i) {
+            const std::size_t r = forward ? i : rows - 1 - i;
+            std::uint8_t* row = d + r * cols;
+            const std::uint8_t* before = (forward ? r > 0 : r + 1 < rows) ? (forward ? row - cols : row + cols) : nullptr;
+            for (std::size_t j = 0; j < cols; ++j) {
+                const std::size_t c = forward ? j : cols - 1 - j;
+                std::uint8_t v = row[c];
+                if (before) {
+                    v = std::min(v, step(before[c]));
+                    if (c > 0) v = std::min(v, step(before[c - 1]));
+                    if (c + 1 < cols) v = std::min(v, step(before[c + 1]));
+                }
+                if (j > 0) v = std::min(v, step(row[forward ? c - 1 : c + 1]));
+                row[c] = v;
             }
-            if (c > 0) v = std::min(v, step(row[c - 1]));
-            row[c] = v;
         }
-    }
-    // Backward: from the row below and the cell to the right.
-    for (std::size_t r = rows; r-- > 0;) {
-        std::uint8_t* row = d + r * cols;
-        const std::uint8_t* down = r + 1 < rows ? row + cols : nullptr;
-        for (std::size_t c = cols; c-- > 0;) {
-            std::uint8_t v = row[c];
-            if (down) {
-                v = std::min(v, step(down[c]));
-                if (c > 0) v = std::min(v, step(down[c - 1]));
-                if (c + 1 < cols) v = std::min(v, step(down[c + 1]));
-            }
-            if (c + 1 < cols) v = std::min(v, step(row[c + 1]));
-            row[c] = v;
-        }
-    }
+    };
+    sweep(true);
+    sweep(false);
 }
 
 void EdgeIndex::cell_range(double xmin, double ymin, double xmax, double ymax, long long& c0, long long& r0,
