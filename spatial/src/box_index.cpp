@@ -94,20 +94,30 @@ void BoxIndex::query(const Box& box, std::vector<std::uint32_t>& out) const {
     if (m_items == 0) return;
     const std::size_t first = out.size();
     const std::size_t levels = m_level_start.size() - 1;
-    // Stack of (level, node index in m_boxes).
-    std::vector<std::pair<std::size_t, std::size_t>> stack;
-    stack.emplace_back(levels - 1, m_level_start[levels - 1]);
+    // Depth-first over (level, node) pairs whose boxes meet the query; children are tested before
+    // they are pushed. At most node_size entries per level are pending: the stack is reused per
+    // thread, so a query (a million of them in the overlap check) allocates nothing.
+    const std::size_t root = m_level_start[levels - 1];
+    if (!m_boxes[root].intersects(box)) return;
+    if (levels == 1) {  // a single item: the root is the leaf
+        out.push_back(m_refs[root]);
+        return;
+    }
+    thread_local std::vector<std::pair<std::size_t, std::size_t>> stack;
+    stack.clear();
+    stack.emplace_back(levels - 1, root);
     while (!stack.empty()) {
         const auto [lvl, node] = stack.back();
         stack.pop_back();
-        if (!m_boxes[node].intersects(box)) continue;
-        if (lvl == 0) {
-            out.push_back(m_refs[node]);
-            continue;
-        }
         const std::size_t child = m_refs[node];
         const std::size_t child_end = std::min(child + m_node_size, m_level_start[lvl]);
-        for (std::size_t c = child; c < child_end; ++c) stack.emplace_back(lvl - 1, c);
+        if (lvl == 1) {
+            for (std::size_t c = child; c < child_end; ++c)
+                if (m_boxes[c].intersects(box)) out.push_back(m_refs[c]);
+            continue;
+        }
+        for (std::size_t c = child; c < child_end; ++c)
+            if (m_boxes[c].intersects(box)) stack.emplace_back(lvl - 1, c);
     }
     std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
 }

@@ -1,5 +1,6 @@
 // The zone loop of the land-use overlay, the overlap check and the classification by scheme.
 #include "overlay_clip_area.hpp"
+#include "overlay_disjoint.hpp"
 #include "overlay_internal.hpp"
 
 #include <citycheck/core/error.hpp>
@@ -178,41 +179,55 @@ OverlapReport find_overlaps(const ParcelSet& parcels, const Progress& progress) 
     struct Worker {
         GeosContext ctx;
         std::vector<std::uint32_t> candidates;
+        detail::Rings ri, rj;
     };
     const std::size_t n = parcels.size();
     std::vector<std::vector<Found>> found(n);
-    PerThread<Worker> workers([] { return Worker{GeosContext(), {}}; });
+    PerThread<Worker> workers([] { return Worker{GeosContext(), {}, {}, {}}; });
     ProgressCounter counter(progress, n, "checking parcel overlaps");
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const tbb::blocked_range<std::size_t>& r) {
+    // Parcels in packed groups of neighbours: one index query per group, then each parcel of the
+    // group against the group's candidates (ascending, so each parcel's pairs come in order).
+    const std::size_t groups = parcels.index.group_count();
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, groups, 16), [&](const tbb::blocked_range<std::size_t>& r) {
         Worker& w = workers.local();
         const auto& ctx = w.ctx;
-        for (std::size_t i = r.begin(); i != r.end(); ++i) {
+        std::size_t done = 0;
+        for (std::size_t g = r.begin(); g != r.end(); ++g) {
             w.candidates.clear();
-            parcels.index.query(parcels.boxes[i], w.candidates);
-            GeomPtr gi;
-            PreparedPtr pi;
-            const Box& bi = parcels.boxes[i];
-            for (const std::uint32_t j : w.candidates) {
-                if (j <= i) continue;
-                const Box& bj = parcels.boxes[j];
-                // Interiors can only overlap where the boxes overlap with positive area.
-                if (std::min(bi.xmax, bj.xmax) <= std::max(bi.xmin, bj.xmin) || std::min(bi.ymax, bj.ymax) <= std::max(bi.ymin, bj.ymin))
-                    continue;
-                if (!gi) {
-                    gi = ctx.from_wkb(parcels.geometry(i));
-                    pi = ctx.prepare(*gi);
+            parcels.index.query(parcels.index.group_box(g), w.candidates);
+            for (const std::uint32_t i : parcels.index.group_items(g)) {
+                ++done;
+                GeomPtr gi;
+                PreparedPtr pi;
+                int ri_parsed = -1;  // parsed into w.ri: -1 not yet, 0 failed, 1 done
+                const Box& bi = parcels.boxes[i];
+                for (const std::uint32_t j : w.candidates) {
+                    if (j <= i) continue;
+                    const Box& bj = parcels.boxes[j];
+                    // Interiors can only overlap where the boxes overlap with positive area.
+                    if (std::min(bi.xmax, bj.xmax) <= std::max(bi.xmin, bj.xmin) || std::min(bi.ymax, bj.ymax) <= std::max(bi.ymin, bj.ymin))
+                        continue;
+                    // Neighbours in a clean tessellation share edges: proved apart without GEOS.
+                    if (ri_parsed < 0) ri_parsed = detail::parse_polygonal_wkb(parcels.geometry(i), w.ri);
+                    if (ri_parsed && detail::parse_polygonal_wkb(parcels.geometry(j), w.rj) &&
+                        detail::interiors_certainly_disjoint(w.ri, w.rj))
+                        continue;
+                    if (!gi) {
+                        gi = ctx.from_wkb(parcels.geometry(i));
+                        pi = ctx.prepare(*gi);
+                    }
+                    GeomPtr gj = ctx.from_wkb(parcels.geometry(j));
+                    if (GEOSPreparedIntersects_r(ctx.get(), pi.get(), gj.get()) != 1) continue;
+                    // Neighbours in a tessellation touch; only pairs whose interiors meet are clipped.
+                    const char interiors = GEOSRelatePattern_r(ctx.get(), gi.get(), gj.get(), "T********");
+                    ctx.check(interiors != 2, "relate parcels");
+                    if (interiors != 1) continue;
+                    const double a = ctx.area(*ctx.intersection(*gi, *gj));
+                    if (a > OVERLAP_NOISE_M2) found[i].push_back({j, a});
                 }
-                GeomPtr gj = ctx.from_wkb(parcels.geometry(j));
-                if (GEOSPreparedIntersects_r(ctx.get(), pi.get(), gj.get()) != 1) continue;
-                // Neighbours in a tessellation touch; only pairs whose interiors meet are clipped.
-                const char interiors = GEOSRelatePattern_r(ctx.get(), gi.get(), gj.get(), "T********");
-                ctx.check(interiors != 2, "relate parcels");
-                if (interiors != 1) continue;
-                const double a = ctx.area(*ctx.intersection(*gi, *gj));
-                if (a > OVERLAP_NOISE_M2) found[i].push_back({j, a});
             }
         }
-        counter.step(r.size());
+        counter.step(done);
     });
     OverlapReport rep;
     rep.checked = true;

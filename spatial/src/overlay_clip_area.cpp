@@ -104,7 +104,8 @@ bool read_polygon_body(WkbReader& r, bool little, int dims, Rings& out) {
     return true;
 }
 
-// Crossing number of p against rings, half-open in y; -1 when p lies within tol of a ring.
+}  // namespace
+
 int locate_in_rings(XY p, const Rings& rings, double tol) {
     bool inside = false;
     for (std::size_t r = 0; r < rings.ring_count(); ++r) {
@@ -117,6 +118,8 @@ int locate_in_rings(XY p, const Rings& rings, double tol) {
     }
     return inside ? 1 : 0;
 }
+
+namespace {
 
 double rings_area2(const Rings& rings, XY o) {
     double a2 = 0;

@@ -37,6 +37,10 @@ struct Rings {
 // Returns false for anything else (the caller falls back to GEOS).
 bool parse_polygonal_wkb(std::span<const unsigned char> wkb, Rings& out);
 
+// Crossing number of p against rings, half-open in y: 1 inside, 0 outside; -1 when p lies within
+// tol of a ring.
+int locate_in_rings(XY p, const Rings& rings, double tol);
+
 struct ClipArea {
     double area = 0;     // planar, m²
     bool whole = false;  // the boundaries do not cross and the parcel lies inside the zone

@@ -322,6 +322,59 @@ TEST(OverlayTest, ThreadCountDoesNotChangeAnyBit) {
     }
 }
 
+// The overlap check proves most neighbouring pairs apart without GEOS (shared edges); it must
+// still find every overlap GEOS finds. A jittered tessellation with planted overlaps: a parcel
+// stored twice, a square laid across several parcels, and a corner pushed into a neighbour.
+TEST(OverlayTest, OverlapCheckFindsWhatGeosFindsOnATessellationWithPlantedOverlaps) {
+    auto features = jittered_grid(20, 20, 25, 11);
+    features.push_back(features[45]);                                   // the same parcel twice
+    features.push_back({r(130, 130, 160, 152), {{"DLBM", "0101"}}});  // across four to nine parcels
+    {
+        // A corner of parcel 210 pushed 4 m into its neighbours (its WKT: 5 points, "x y," pairs).
+        std::string w = features[210].wkt;
+        const auto open = w.find("((") + 2, comma = w.find(',', open), comma2 = w.find(',', comma + 1);
+        const auto space = w.find(' ', comma + 1);
+        const double x = std::stod(w.substr(comma + 1, space - comma - 1)) + 4, y = std::stod(w.substr(space + 1, comma2 - space - 1)) - 2;
+        w = w.substr(0, comma + 1) + fmt_number(x) + " " + fmt_number(y) + w.substr(comma2);
+        features[210].wkt = w;
+    }
+    test::TempDir dir;
+    const auto parcels = (dir / "p.gpkg").string(), zones = (dir / "z.gpkg").string();
+    test::write_layer(parcels, "GPKG", "DLTB", 4547, features);
+    test::write_layer(zones, "GPKG", "zones", 4547, {{r(0, 0, 500, 500), {{"ID", "all"}}}});
+    // The oracle: GEOS on every pair whose boxes overlap.
+    GeosContext ctx;
+    std::vector<GeomPtr> g;
+    std::vector<Box> box;
+    for (const auto& f : features) g.push_back(ctx.from_wkt(f.wkt)), box.push_back(ctx.envelope(*g.back()));
+    std::size_t pairs = 0;
+    double area = 0;
+    for (std::size_t i = 0; i < g.size(); ++i)
+        for (std::size_t j = i + 1; j < g.size(); ++j) {
+            if (std::min(box[i].xmax, box[j].xmax) <= std::max(box[i].xmin, box[j].xmin) ||
+                std::min(box[i].ymax, box[j].ymax) <= std::max(box[i].ymin, box[j].ymin))
+                continue;
+            if (GEOSRelatePattern_r(ctx.get(), g[i].get(), g[j].get(), "T********") != 1) continue;
+            const double a = ctx.area(*ctx.intersection(*g[i], *g[j]));
+            if (a > 1e-6) ++pairs, area += a;
+        }
+    ASSERT_GE(pairs, 6u);
+    for (int threads : {1, 3}) {
+        tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+        ParcelSource ps;
+        ps.path = parcels;
+        ps.code_field = "DLBM";
+        const auto p = load_parcels(ps, AreaSpec{});
+        ZoneSource zs;
+        zs.path = zones;
+        zs.id_field = "ID";
+        const auto res = overlay(load_zones(zs, p.crs), p);
+        ASSERT_TRUE(res.overlaps.checked);
+        EXPECT_EQ(res.overlaps.pairs, pairs);
+        EXPECT_NEAR(res.overlaps.doubly_counted_m2, area, 1e-6);
+    }
+}
+
 // Parcels wholly inside or outside a zone are counted from their box by the indexed overlay; the
 // naive one clips every candidate with GEOS. Both must agree on every basis, the field one
 // included, whose whole-parcel area is the field value and not the planar area.

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <fstream>
 #include <random>
 
@@ -144,4 +146,37 @@ TEST(BoxIndexTest, MatchesBruteForce) {
     std::vector<std::uint32_t> none;
     BoxIndex().query(Box{0, 0, 1, 1}, none);
     EXPECT_TRUE(none.empty());
+}
+
+// Small trees (one item, one node, one node and one more) answer like brute force, and the packed
+// groups hold every item once, each inside its group's box.
+TEST(BoxIndexTest, SmallTreesAndGroupsCoverEveryItemOnce) {
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<double> u(0, 100), w(0, 10);
+    for (std::size_t n : {1, 2, 8, 9, 64, 65, 1000}) {
+        std::vector<Box> boxes;
+        for (std::size_t i = 0; i < n; ++i) {
+            const double x = u(rng), y = u(rng);
+            boxes.push_back({x, y, x + w(rng), y + w(rng)});
+        }
+        const BoxIndex index(boxes, 8);
+        for (int q = 0; q < 50; ++q) {
+            const double x = u(rng), y = u(rng);
+            const Box probe{x, y, x + 2 * w(rng), y + 2 * w(rng)};
+            std::vector<std::uint32_t> got, want;
+            index.query(probe, got);
+            for (std::uint32_t i = 0; i < boxes.size(); ++i)
+                if (boxes[i].intersects(probe)) want.push_back(i);
+            ASSERT_EQ(got, want) << n;
+        }
+        std::vector<int> seen(n, 0);
+        for (std::size_t g = 0; g < index.group_count(); ++g) {
+            const Box& gb = index.group_box(g);
+            for (const std::uint32_t i : index.group_items(g)) {
+                ++seen[i];
+                EXPECT_TRUE(gb.xmin <= boxes[i].xmin && gb.ymin <= boxes[i].ymin && gb.xmax >= boxes[i].xmax && gb.ymax >= boxes[i].ymax) << n;
+            }
+        }
+        EXPECT_EQ(std::count(seen.begin(), seen.end(), 1), static_cast<long>(n)) << n;
+    }
 }

@@ -3,6 +3,7 @@
 // and then queried from any number of threads without locks. We use it instead of GEOS' STRtree for
 // shared indexes: a GEOS tree belongs to one context (one thread), and querying it needs a GEOS
 // geometry per probe. Items are numbered by their position in the input vector.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -22,6 +23,15 @@ class BoxIndex {
     // Appends to out the items whose boxes intersect box (closed boxes), in ascending item order.
     void query(const Box& box, std::vector<std::uint32_t>& out) const;
     std::size_t size() const noexcept { return m_items; }
+
+    // The items in packing order, in groups of up to node_size neighbours (the leaves under one
+    // node): a self-join queries once per group with the group's box instead of once per item.
+    std::size_t group_count() const noexcept { return (m_items + m_node_size - 1) / m_node_size; }
+    std::span<const std::uint32_t> group_items(std::size_t g) const {
+        const std::size_t first = g * m_node_size;
+        return {m_refs.data() + first, std::min(m_node_size, m_items - first)};
+    }
+    const Box& group_box(std::size_t g) const { return m_level_start.size() > 2 ? m_boxes[m_level_start[1] + g] : m_boxes[0]; }
 
   private:
     std::size_t m_items = 0;
