@@ -30,12 +30,14 @@ double facility_distance(const Facility& f, Pt p) {
 // Facilities bucketed by their envelope grown by their reach, for Euclidean queries.
 class FacilityGrid {
   public:
-    FacilityGrid(const FacilitySet& set, double cell) : m_set(set), m_cell(std::max(cell, 1.0)) {
+    // Each facility is bucketed where it reaches, its reach grown by `margin`.
+    FacilityGrid(const FacilitySet& set, double cell, double margin = 0) : m_set(set), m_cell(std::max(cell, 1.0)) {
         Box b{1e300, 1e300, -1e300, -1e300};
         std::vector<Box> boxes;
         for (const auto& f : set.items) {
             Box e = f.is_polygon ? f.polygon.envelope() : Box{f.point.x, f.point.y, f.point.x, f.point.y};
-            e = {e.xmin - f.reach, e.ymin - f.reach, e.xmax + f.reach, e.ymax + f.reach};
+            const double grow = f.reach + margin;
+            e = {e.xmin - grow, e.ymin - grow, e.xmax + grow, e.ymax + grow};
             boxes.push_back(e);
             b.xmin = std::min(b.xmin, e.xmin), b.ymin = std::min(b.ymin, e.ymin);
             b.xmax = std::max(b.xmax, e.xmax), b.ymax = std::max(b.ymax, e.ymax);
@@ -73,6 +75,22 @@ class FacilityGrid {
         return {best, label};
     }
 
+    // Whether some facility lies within its reach + margin of p, in a straight line (the grid
+    // must have been built with at least this margin).
+    bool any_within_reach(Pt p, double margin) const {
+        if (m_buckets.empty() || p.x < m_x0 || p.y < m_y0) return false;
+        const long long c = col(p.x), r = row(p.y);
+        if (c >= m_cols || r >= m_rows || c < 0 || r < 0) return false;
+        for (std::uint32_t i : m_buckets[static_cast<std::size_t>(r * m_cols + c)]) {
+            const Facility& f = m_set.items[i];
+            const double limit = f.reach + margin;
+            if (f.is_polygon ? facility_distance(f, p) <= limit  // squares for points: no hypot() per cell
+                             : (p.x - f.point.x) * (p.x - f.point.x) + (p.y - f.point.y) * (p.y - f.point.y) <= limit * limit)
+                return true;
+        }
+        return false;
+    }
+
     template <class Fn>
     void for_each_reaching(Pt p, Fn&& fn) const {
         if (m_buckets.empty() || p.x < m_x0 || p.y < m_y0) return;
@@ -93,6 +111,25 @@ class FacilityGrid {
     long long m_cols = 0, m_rows = 0;
     std::vector<std::vector<std::uint32_t>> m_buckets;
 };
+
+// A demand cell's place on the network, for this coverage.
+constexpr std::uint8_t kUnsnapped = 0;  // no usable edge within the access limit
+constexpr std::uint8_t kSnapped = 1;    // at its position on its nearest edge
+constexpr std::uint8_t kLeftOut = 2;    // an edge lies within the limit, but no facility can reach the cell: not snapped
+
+// Per demand cell: 1 where every facility lies farther than its reach in a straight line. The
+// network distance of a cell, its access legs counted, is at least that straight distance (legs
+// and edge pieces join the cell to a point of the facility), so such a cell cannot be covered. The
+// margin absorbs rounding in the sums of edge lengths, far above it.
+std::vector<std::uint8_t> beyond_straight_reach(const FacilitySet& facilities, const Demand& demand, double max_reach) {
+    const double margin = 1e-6 + 1e-9 * max_reach;
+    const FacilityGrid grid(facilities, std::max(max_reach, 50.0), margin);
+    std::vector<std::uint8_t> beyond(demand.cells.size());
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, demand.cells.size(), 4096), [&](const auto& r) {
+        for (std::size_t i = r.begin(); i < r.end(); ++i) beyond[i] = !grid.any_within_reach(demand.cells[i].p, margin);
+    });
+    return beyond;
+}
 
 bool small_island(const RoadGraph& g, std::uint32_t component, std::size_t island_nodes) {
     return component != 0 && g.component_sizes()[component] < island_nodes;
@@ -129,22 +166,26 @@ void report_islands(const RoadGraph& g, const EdgeIndex& used, const FacilitySet
         st.island_facility_fids.push_back(f.fid);
     };
     std::vector<std::uint8_t> flag(demand.cells.size(), 0);
+    // The edges off the largest component: few, so their own index tells quickly whether a point
+    // could be nearest to one of them at all.
+    const EdgeIndex others(g, 0, [&g](std::uint32_t e) { return g.edge_component(e) != 0; });
     if (!options.largest_component_only) {  // the snap used every edge: its answers say it
         for (const auto& f : facilities.items)
             if (on_island(facility_nearest(f, used))) report_facility(f);
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, demand.cells.size(), 2048), [&](const auto& r) {
-            for (std::size_t i = r.begin(); i < r.end(); ++i)
-                flag[i] = snapped[i] && small_island(g, g.edge_component(demand_pos[i].edge), options.island_nodes);
+            for (std::size_t i = r.begin(); i < r.end(); ++i) {
+                if (snapped[i] == kSnapped) flag[i] = small_island(g, g.edge_component(demand_pos[i].edge), options.island_nodes);
+                // A cell left out of the snap is asked here, if an edge off the largest component is near enough.
+                else if (snapped[i] == kLeftOut && others.any_within(demand.cells[i].p, access_max))
+                    flag[i] = on_island(used.nearest(demand.cells[i].p, access_max));
+            }
         });
     } else {
         // A point can be nearest to an edge off the largest component only if such an edge lies
-        // at least as near as its nearest edge on it (with a margin for rounding). Those edges are
-        // few, so their own index tells quickly; only the points it flags are asked against every
-        // edge, and their answer is that query's, as it would be for all.
-        const EdgeIndex others(g, 0, [&g](std::uint32_t e) { return g.edge_component(e) != 0; });
-        const auto contested = [&](Pt p, double nearest_on_largest) {
-            return others.nearest(p, nearest_on_largest * (1 + 1e-9) + 1e-9).has_value();
-        };
+        // at least as near as its nearest edge on it (with a margin for rounding). Only the points
+        // so flagged are asked against every edge, and their answer is that query's, as it would
+        // be for all.
+        const auto contested = [&](Pt p, double nearest_on_largest) { return others.any_within(p, nearest_on_largest * (1 + 1e-9) + 1e-9); };
         std::vector<std::uint8_t> facility_contested(facilities.items.size(), 0);
         bool any = false;
         for (std::size_t k = 0; k < facilities.items.size(); ++k)
@@ -156,7 +197,7 @@ void report_islands(const RoadGraph& g, const EdgeIndex& used, const FacilitySet
         constexpr std::uint8_t kContested = 2;
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, demand.cells.size(), 2048), [&](const auto& r) {
             for (std::size_t i = r.begin(); i < r.end(); ++i)
-                if (contested(demand.cells[i].p, snapped[i] ? demand_pos[i].access : access_max)) flag[i] = kContested;
+                if (contested(demand.cells[i].p, snapped[i] == kSnapped ? demand_pos[i].access : access_max)) flag[i] = kContested;
         });
         any = any || std::find(flag.begin(), flag.end(), kContested) != flag.end();
         if (any) {
@@ -230,13 +271,13 @@ DemandSnap::DemandSnap(const RoadGraph& graph, bool largest)
       index(graph, 0, [&graph, largest](std::uint32_t e) { return !largest || graph.edge_component(e) == 0; }) {}
 
 std::shared_ptr<const DemandSnap> snap_demand(const RoadGraph& graph, const Demand& demand, bool largest_component_only,
-                                              double access_cap) {
+                                              double access_cap, std::span<const std::uint8_t> skip) {
     auto snap = std::make_shared<DemandSnap>(graph, largest_component_only);
     snap->access_cap = access_cap;
     snap->positions.resize(demand.cells.size());  // not initialised: every one is written below
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, demand.cells.size(), 2048), [&](const auto& r) {
         for (std::size_t i = r.begin(); i < r.end(); ++i) {
-            const auto p = snap->index.nearest(demand.cells[i].p, access_cap);
+            const auto p = skip.empty() || !skip[i] ? snap->index.nearest(demand.cells[i].p, access_cap) : std::nullopt;
             snap->positions[i] = p ? *p : EdgePosition{};
         }
     });
@@ -284,9 +325,14 @@ CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& dem
         const double access_max = demand_access_max(*graph, facilities, options);
         std::shared_ptr<const DemandSnap> own_snap;
         const DemandSnap* snap = shared_snap;
+        // Cells that no facility reaches even in a straight line, its access legs counted, are
+        // uncovered whatever the network: an own snap leaves them out (the snap is the costly part,
+        // and most cells of a city lie beyond every facility's reach). A shared snap has them all.
+        std::vector<std::uint8_t> beyond;
         if (!snap || snap->largest_component_only != options.largest_component_only || snap->access_cap < access_max ||
             snap->positions.size() != n) {
-            own_snap = snap_demand(*graph, demand, options.largest_component_only, access_max);
+            if (options.count_access && graph->costs_are_lengths()) beyond = beyond_straight_reach(facilities, demand, max_reach);
+            own_snap = snap_demand(*graph, demand, options.largest_component_only, access_max, beyond);
             snap = own_snap.get();
         }
         const EdgeIndex& index = snap->index;
@@ -295,10 +341,16 @@ CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& dem
         const std::span<const EdgePosition> pos = snap->positions;
         const bool filter = snap->access_cap > access_max;
         std::vector<std::uint8_t> snapped(n);
-        for (std::size_t i = 0; i < n; ++i) {
-            snapped[i] = pos[i].valid() && (!filter || pos[i].access < access_max);
-            if (!snapped[i]) ++st.demand_unsnapped, st.demand_unsnapped_weight += demand.cells[i].weight;
-        }
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 4096), [&](const auto& r) {
+            for (std::size_t i = r.begin(); i < r.end(); ++i) {
+                // A cell left out is unsnapped only where no usable edge lies within the access limit.
+                const bool reached = beyond.empty() || !beyond[i] ? pos[i].valid() && (!filter || pos[i].access < access_max)
+                                                                 : index.any_within(demand.cells[i].p, access_max);
+                snapped[i] = reached ? (beyond.empty() || !beyond[i] ? kSnapped : kLeftOut) : kUnsnapped;
+            }
+        });
+        for (std::size_t i = 0; i < n; ++i)
+            if (snapped[i] == kUnsnapped) ++st.demand_unsnapped, st.demand_unsnapped_weight += demand.cells[i].weight;
         report_islands(*graph, index, facilities, demand, pos, snapped, options, access_max, st);
         st.snap_seconds = clock.lap();
 
@@ -312,7 +364,7 @@ CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& dem
         clock = Stopwatch();
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 4096), [&](const auto& r) {
             for (std::size_t i = r.begin(); i < r.end(); ++i) {
-                if (!snapped[i]) continue;
+                if (snapped[i] != kSnapped) continue;
                 const NetDistance nd = distance_to(*graph, ws, pos[i]);
                 if (nd.label == kNoLabel) continue;
                 eff[i] = nd.distance + (options.count_access ? pos[i].access * graph->cost_rate(pos[i].edge) : 0.0);

@@ -145,14 +145,11 @@ void EdgeIndex::cell_range(double xmin, double ymin, double xmax, double ymax, l
     r1 = clampc((ymax - m_y0) / m_cell, m_rows);
 }
 
-std::optional<EdgePosition> EdgeIndex::nearest(Pt p, double max_distance) const {
-    if (m_items.empty()) return std::nullopt;
-    // Search rings of cells outward until the ring is farther than the best hit (or max_distance).
+template <class Bound, class Visit>
+void EdgeIndex::walk_rings(Pt p, double max_distance, Bound&& bound2, Visit&& visit) const {
+    // Rings of cells outward from p's cell, until the ring is farther than the bound.
     const long long pc = static_cast<long long>(std::floor((p.x - m_x0) / m_cell));
     const long long pr = static_cast<long long>(std::floor((p.y - m_y0) / m_cell));
-    double best2 = max_distance * max_distance;
-    std::uint32_t best_edge = UINT32_MAX, best_seg = 0;
-    double best_t = 0;
     const long long max_ring = static_cast<long long>(std::ceil(max_distance / m_cell)) + 1;
     // Rings known to hold no segment are skipped (nothing to find there, so the answer is the same).
     // For a point outside the grid, its nearest grid cell's count is a lower bound: every cell is at
@@ -160,38 +157,52 @@ std::optional<EdgePosition> EdgeIndex::nearest(Pt p, double max_distance) const 
     const long long first_ring =
         m_empty_rings[static_cast<std::size_t>(std::clamp(pr, 0LL, m_rows - 1) * m_cols + std::clamp(pc, 0LL, m_cols - 1))];
     for (long long ring = first_ring; ring <= max_ring; ++ring) {
-        // Distance from p to the nearest point of this ring's cells is at least (ring - 1) * cell.
         for (long long r = pr - ring; r <= pr + ring; ++r) {
             if (r < 0 || r >= m_rows) continue;
             const bool edge_row = r == pr - ring || r == pr + ring;
             for (long long c = pc - ring; c <= pc + ring; c += (edge_row ? 1 : 2 * ring > 0 ? 2 * ring : 1)) {
                 if (c >= 0 && c < m_cols) {
                     const auto cell = static_cast<std::size_t>(r * m_cols + c);
-                    for (std::uint32_t i = m_cell_begin[cell]; i < m_cell_begin[cell + 1]; ++i) {
-                        const Item& it = m_items[i];
-                        const std::uint32_t e = it.edge, k = it.seg;
-                        // Squared distances in the loop; one square root at the end.
-                        const Pt a = it.a, b = it.b;
-                        const double dx = b.x - a.x, dy = b.y - a.y;
-                        const double t = std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) * it.inv_len2, 0.0, 1.0);
-                        const double ex = p.x - (a.x + t * dx), ey = p.y - (a.y + t * dy);
-                        const double d2 = ex * ex + ey * ey;
-                        if (d2 < best2 || (d2 == best2 && best_edge != UINT32_MAX && (e < best_edge || (e == best_edge && k < best_seg)))) {
-                            best2 = d2, best_edge = e, best_seg = k, best_t = t;
-                        }
-                    }
+                    for (std::uint32_t i = m_cell_begin[cell]; i < m_cell_begin[cell + 1]; ++i)
+                        if (visit(m_items[i])) return;
                 }
                 if (!edge_row && ring == 0) break;
             }
         }
-        // Everything outside the rings searched so far is at least `gap` away: stop when the best is
+        // Everything outside the rings searched so far is at least `gap` away: stop when the bound is
         // closer (strictly: a segment exactly `gap` away could still win a tie).
         const double gap = std::min({p.x - (m_x0 + static_cast<double>(pc - ring) * m_cell),
                                      m_x0 + static_cast<double>(pc + ring + 1) * m_cell - p.x,
                                      p.y - (m_y0 + static_cast<double>(pr - ring) * m_cell),
                                      m_y0 + static_cast<double>(pr + ring + 1) * m_cell - p.y});
-        if (gap >= 0 && gap * gap > best2) break;
+        if (gap >= 0 && gap * gap > bound2()) return;
     }
+}
+
+namespace {
+// Squared distance from p to the segment, and in t the parameter of its closest point.
+double distance2(const Pt a, const Pt b, double inv_len2, Pt p, double& t) {
+    const double dx = b.x - a.x, dy = b.y - a.y;
+    t = std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) * inv_len2, 0.0, 1.0);
+    const double ex = p.x - (a.x + t * dx), ey = p.y - (a.y + t * dy);
+    return ex * ex + ey * ey;
+}
+}  // namespace
+
+std::optional<EdgePosition> EdgeIndex::nearest(Pt p, double max_distance) const {
+    if (m_items.empty()) return std::nullopt;
+    double best2 = max_distance * max_distance;
+    std::uint32_t best_edge = UINT32_MAX, best_seg = 0;
+    double best_t = 0;
+    walk_rings(p, max_distance, [&] { return best2; }, [&](const Item& it) {
+        // Squared distances in the loop; one square root at the end.
+        double t;
+        const double d2 = distance2(it.a, it.b, it.inv_len2, p, t);
+        const std::uint32_t e = it.edge, k = it.seg;
+        if (d2 < best2 || (d2 == best2 && best_edge != UINT32_MAX && (e < best_edge || (e == best_edge && k < best_seg))))
+            best2 = d2, best_edge = e, best_seg = k, best_t = t;
+        return false;
+    });
     if (best_edge == UINT32_MAX) return std::nullopt;
     const auto pts = m_graph.edge_geometry(best_edge);
     const Pt a = pts[best_seg], b = pts[best_seg + 1];
@@ -202,6 +213,18 @@ std::optional<EdgePosition> EdgeIndex::nearest(Pt p, double max_distance) const 
     pos.point = {a.x + best_t * (b.x - a.x), a.y + best_t * (b.y - a.y)};
     pos.access = std::sqrt(best2);
     return pos;
+}
+
+bool EdgeIndex::any_within(Pt p, double max_distance) const {
+    if (m_items.empty()) return false;
+    // nearest()'s walk with its first bound, never lowered: the first segment within it settles it.
+    const double bound2 = max_distance * max_distance;
+    bool found = false;
+    walk_rings(p, max_distance, [&] { return bound2; }, [&](const Item& it) {
+        double t;
+        return found = distance2(it.a, it.b, it.inv_len2, p, t) < bound2;
+    });
+    return found;
 }
 
 void EdgeIndex::edges_near_segment(Pt a, Pt b, double distance, std::vector<EdgePosition>& out) const {

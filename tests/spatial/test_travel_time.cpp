@@ -47,6 +47,52 @@ Demand point_cells(const std::vector<Pt>& pts) {
     return d;
 }
 
+// A street grid of 100 m blocks over [0, 1000]² (its crossings joined, or not: then most streets
+// are islands) with short islands in its blocks, one just beyond its top street and ten far to
+// the east; then 20 000 random demand points and points at exactly equal distance from the top
+// street and the island above it; point facilities and small square polygons, all of reach 300 m.
+struct IslandCity {
+    RoadGraph graph;
+    Demand demand;
+    FacilitySet facilities;
+};
+IslandCity island_city(bool split) {
+    std::vector<RoadLine> lines;
+    for (int k = 0; k <= 10; ++k) {
+        lines.push_back(line("residential", {{0, 100.0 * k}, {1000, 100.0 * k}}));
+        lines.push_back(line("residential", {{100.0 * k, 0}, {100.0 * k, 1000}}));
+    }
+    std::mt19937 rng(5);
+    std::uniform_real_distribution<double> u(5, 995);
+    for (int k = 0; k < 40; ++k) {  // islands of one or two short segments inside the blocks
+        const double x = 100 * std::floor(u(rng) / 100) + 20 + (k % 3) * 20, y = 100 * std::floor(u(rng) / 100) + 30 + (k % 4) * 10;
+        lines.push_back(line("footway", k % 2 ? std::vector<Pt>{{x, y}, {x + 30, y}} : std::vector<Pt>{{x, y}, {x + 20, y}, {x + 20, y + 25}}));
+    }
+    for (int k = 0; k < 10; ++k) lines.push_back(line("footway", {{1300.0 + 40 * k, 500}, {1320.0 + 40 * k, 520}}));  // far east
+    lines.push_back(line("footway", {{450, 1050}, {550, 1050}}));  // 50 m beyond the top street: ties with it at y = 1025
+    RoadLines r;
+    r.crs = Crs::from_epsg(32650);
+    r.lines = lines;
+    GraphBuildOptions build;
+    build.split_crossings = split;
+    IslandCity c{build_road_graph(r, build), {}, {}};
+    std::vector<Pt> pts;
+    for (int k = 0; k < 20000; ++k) pts.push_back({u(rng) * 1.8 - 100, u(rng) + 50});
+    for (double x = 440; x <= 560; x += 10) pts.push_back({x, 1025});
+    c.demand = point_cells(pts);
+    for (int k = 0; k < 60; ++k) c.facilities.items.push_back(point_facility(u(rng) * 1.8 - 100, u(rng), 300, k));
+    c.facilities.items.push_back(point_facility(500, 1025, 300, 99));
+    for (int k = 0; k < 60; ++k) {  // small squares
+        Facility x = point_facility(u(rng) * 1.8 - 100, u(rng), 300, 1000 + k);
+        const double s = 5 + 20 * (k % 3);
+        x.is_polygon = true;
+        x.polygon.part_begin.push_back(0);
+        x.polygon.rings.push_back({x.point, {x.point.x + s, x.point.y}, {x.point.x + s, x.point.y + s}, {x.point.x, x.point.y + s}});
+        c.facilities.items.push_back(x);
+    }
+    return c;
+}
+
 std::vector<double> covered(const FacilitySet& f, const Demand& d, const RoadGraph& g, CoverageOptions o = {}) {
     o.network = true;
     const auto r = compute_coverage(f, d, d.cells.size(), &g, o);
@@ -131,62 +177,34 @@ TEST(TravelTime, ParsesClassSpeeds) {
 }
 
 // The island report asks every edge only for points that an edge off the largest component could
-// win; the counts must be those of asking every edge for every point. A street grid (its crossings
-// joined, or not: then most streets are islands) with short islands in its blocks, one just beyond
-// its top street and ten far to the east; random demand points, points at exactly equal distance
-// from the top street and the island above it; point and polygon facilities (a polygon counts by
-// its vertex nearest to an edge); the demand snapped here or taken from a shared snap with three
+// win; the counts must be those of asking every edge for every point. On island_city(): snapping
+// onto the largest component or onto all (where demand that no facility reaches is left out of
+// the snap and asked separately); the demand snapped here or taken from a shared snap with three
 // times the cap.
 TEST(NetworkIslands, DemandAndFacilitiesOnIslandsAreTheSameAsAskingEveryEdgeEverywhere) {
     struct Case {
         bool split, shared;
         double access_max;
+        bool all_components = false;
     };
-    for (const Case c : {Case{true, false, -1}, Case{true, true, 80}, Case{false, true, 80}, Case{false, false, -1}}) {
-        SCOPED_TRACE(testing::Message() << "split " << c.split << " shared " << c.shared << " access " << c.access_max);
-        std::vector<RoadLine> lines;
-        for (int k = 0; k <= 10; ++k) {
-            lines.push_back(line("residential", {{0, 100.0 * k}, {1000, 100.0 * k}}));
-            lines.push_back(line("residential", {{100.0 * k, 0}, {100.0 * k, 1000}}));
-        }
-        std::mt19937 rng(5);
-        std::uniform_real_distribution<double> u(5, 995);
-        for (int k = 0; k < 40; ++k) {  // islands of one or two short segments inside the blocks
-            const double x = 100 * std::floor(u(rng) / 100) + 20 + (k % 3) * 20, y = 100 * std::floor(u(rng) / 100) + 30 + (k % 4) * 10;
-            lines.push_back(line("footway", k % 2 ? std::vector<Pt>{{x, y}, {x + 30, y}} : std::vector<Pt>{{x, y}, {x + 20, y}, {x + 20, y + 25}}));
-        }
-        for (int k = 0; k < 10; ++k) lines.push_back(line("footway", {{1300.0 + 40 * k, 500}, {1320.0 + 40 * k, 520}}));  // far east
-        lines.push_back(line("footway", {{450, 1050}, {550, 1050}}));  // 50 m beyond the top street: ties with it at y = 1025
-        RoadLines r;
-        r.crs = Crs::from_epsg(32650);
-        r.lines = lines;
-        GraphBuildOptions build;
-        build.split_crossings = c.split;
-        const auto g = build_road_graph(r, build);
+    for (const Case c : {Case{true, false, -1}, Case{true, true, 80}, Case{false, true, 80}, Case{false, false, -1},
+                         Case{true, false, -1, true}, Case{false, true, 80, true}}) {
+        SCOPED_TRACE(testing::Message() << "split " << c.split << " shared " << c.shared << " access " << c.access_max << " all "
+                                        << c.all_components);
+        const IslandCity city = island_city(c.split);
+        const auto& g = city.graph;
+        const auto& d = city.demand;
+        const auto& f = city.facilities;
         ASSERT_GT(g.component_count(), 30u);
-        std::vector<Pt> pts;
-        for (int k = 0; k < 20000; ++k) pts.push_back({u(rng) * 1.8 - 100, u(rng) + 50});
-        for (double x = 440; x <= 560; x += 10) pts.push_back({x, 1025});
-        const auto d = point_cells(pts);
-        FacilitySet f;
-        for (int k = 0; k < 60; ++k) f.items.push_back(point_facility(u(rng) * 1.8 - 100, u(rng), 300, k));
-        f.items.push_back(point_facility(500, 1025, 300, 99));
-        for (int k = 0; k < 60; ++k) {  // small squares
-            Facility x = point_facility(u(rng) * 1.8 - 100, u(rng), 300, 1000 + k);
-            const double s = 5 + 20 * (k % 3);
-            x.is_polygon = true;
-            x.polygon.part_begin.push_back(0);
-            x.polygon.rings.push_back({x.point, {x.point.x + s, x.point.y}, {x.point.x + s, x.point.y + s}, {x.point.x, x.point.y + s}});
-            f.items.push_back(x);
-        }
         CoverageOptions o;
         o.network = true;
         o.island_nodes = 4;
         o.facility_snap_max = 60;
         o.demand_access_max = c.access_max;
+        o.largest_component_only = !c.all_components;
         const double access_max = demand_access_max(g, f, o);
         std::shared_ptr<const DemandSnap> snap;
-        if (c.shared) snap = snap_demand(g, d, true, 3 * access_max);
+        if (c.shared) snap = snap_demand(g, d, o.largest_component_only, 3 * access_max);
         const auto res = compute_coverage(f, d, d.cells.size(), &g, o, {}, snap.get());
         // The oracle: every edge, every point.
         const EdgeIndex every(g, 0);
@@ -210,6 +228,56 @@ TEST(NetworkIslands, DemandAndFacilitiesOnIslandsAreTheSameAsAskingEveryEdgeEver
         EXPECT_EQ(res.stats.demand_on_islands, cells);
         EXPECT_DOUBLE_EQ(res.stats.demand_on_islands_weight, static_cast<double>(cells));
         EXPECT_EQ(res.stats.island_facility_fids, fids);
+    }
+}
+
+// Cells that no facility reaches in a straight line are left out of an own snap (they cannot be
+// covered). Everything must be as with a shared snap of every cell: coverage, distances,
+// catchments, the unsnapped count and the island report, onto the largest component or onto all,
+// with tiered reach. Fails when the straight-line test cuts into real reach.
+TEST(Coverage, CellsBeyondEveryReachLeftOutOfTheSnapChangeNothing) {
+    const IslandCity city = island_city(true);
+    FacilitySet f;  // every seventh: points and squares, with tiers of 300 m and 150 m
+    for (std::size_t k = 0; k < city.facilities.items.size(); k += 7) f.items.push_back(city.facilities.items[k]);
+    for (std::size_t k = 0; k < f.items.size(); k += 3) f.items[k].reach = 150;
+    for (bool all_components : {false, true}) {
+        SCOPED_TRACE(all_components ? "all components" : "largest component");
+        CoverageOptions o;
+        o.network = true;
+        o.island_nodes = 4;
+        o.facility_snap_max = 60;
+        o.demand_access_max = 70;  // some cells lie farther from every street
+        o.largest_component_only = !all_components;
+        o.catchments = true;
+        o.keep_distances = true;
+        const auto own = compute_coverage(f, city.demand, city.demand.cells.size(), &city.graph, o);
+        const auto all = snap_demand(city.graph, city.demand, o.largest_component_only, 70);
+        const auto shared = compute_coverage(f, city.demand, city.demand.cells.size(), &city.graph, o, {}, all.get());
+        std::size_t beyond = 0;  // cells the own snap left out
+        for (const auto& c : city.demand.cells) {
+            bool reached = false;
+            for (const auto& x : f.items) reached = reached || std::hypot(c.p.x - x.point.x, c.p.y - x.point.y) <= x.reach + 60;
+            beyond += !reached;
+        }
+        EXPECT_GT(beyond, 500u);
+        EXPECT_EQ(own.covered, shared.covered);
+        EXPECT_EQ(own.distance, shared.distance);
+        ASSERT_EQ(own.zones.size(), shared.zones.size());
+        for (std::size_t z = 0; z < own.zones.size(); ++z) EXPECT_EQ(own.zones[z].covered, shared.zones[z].covered) << z;
+        ASSERT_EQ(own.catchments.size(), shared.catchments.size());
+        for (std::size_t k = 0; k < own.catchments.size(); ++k) {
+            EXPECT_EQ(own.catchments[k].demand_within_reach, shared.catchments[k].demand_within_reach) << k;
+            EXPECT_EQ(own.catchments[k].demand_nearest, shared.catchments[k].demand_nearest) << k;
+        }
+        EXPECT_GT(own.stats.demand_unsnapped, 100u);
+        EXPECT_EQ(own.stats.demand_unsnapped, shared.stats.demand_unsnapped);
+        EXPECT_EQ(own.stats.demand_unsnapped_weight, shared.stats.demand_unsnapped_weight);
+        EXPECT_GT(own.stats.demand_on_islands, 100u);
+        EXPECT_EQ(own.stats.demand_on_islands, shared.stats.demand_on_islands);
+        EXPECT_EQ(own.stats.island_facility_fids, shared.stats.island_facility_fids);
+        std::size_t covered = 0;
+        for (auto v : own.covered) covered += v;
+        EXPECT_GT(covered, 1000u);
     }
 }
 

@@ -193,8 +193,9 @@ struct DemandSnap {
     EdgeIndex index;  // over the usable edges
     UninitializedVector<EdgePosition> positions;  // per demand cell; invalid where none within the cap
 };
+// Cells with skip[i] != 0 (when skip is given) are not snapped: their positions are invalid.
 std::shared_ptr<const DemandSnap> snap_demand(const RoadGraph& graph, const Demand& demand, bool largest_component_only,
-                                              double access_cap);
+                                              double access_cap, std::span<const std::uint8_t> skip = {});
 
 // How far (m) a demand cell may lie from the network and still be served: the reach carried as an
 // access leg (options.demand_access_max when set).

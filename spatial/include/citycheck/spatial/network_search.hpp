@@ -34,6 +34,8 @@ class EdgeIndex {
     // The nearest usable edge within max_distance (nullopt if none). Ties go to the lower edge id,
     // then the lower segment: the answer does not depend on the order segments are examined in.
     std::optional<EdgePosition> nearest(Pt p, double max_distance) const;
+    // Whether nearest(p, max_distance) would find an edge, stopping at the first one it meets.
+    bool any_within(Pt p, double max_distance) const;
     // Every point where a usable edge passes within `distance` of segment a–b: one position per edge
     // (the closest point of the edge to the segment, approximated at segment vertices and crossings).
     void edges_near_segment(Pt a, Pt b, double distance, std::vector<EdgePosition>& out) const;
@@ -54,6 +56,10 @@ class EdgeIndex {
     UninitializedVector<Item> m_items;  // filled in parallel right after sizing
     void cell_range(double xmin, double ymin, double xmax, double ymax, long long& c0, long long& r0, long long& c1,
                     long long& r1) const;
+    // Calls visit(item) for the segments in rings of cells around p, outward, until the rings left
+    // are all farther than sqrt(bound2()) (which may shrink as it goes) or visit returns true.
+    template <class Bound, class Visit>
+    void walk_rings(Pt p, double max_distance, Bound&& bound2, Visit&& visit) const;
 };
 
 // A network origin: a position on an edge with a starting cost in the graph's cost unit (e.g. the
