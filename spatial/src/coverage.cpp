@@ -119,8 +119,9 @@ constexpr std::uint8_t kLeftOut = 2;    // an edge lies within the limit, but no
 
 // Per demand cell: 1 where every facility lies farther than its reach in a straight line. The
 // network distance of a cell, its access legs counted, is at least that straight distance (legs
-// and edge pieces join the cell to a point of the facility), so such a cell cannot be covered. The
-// margin absorbs rounding in the sums of edge lengths, far above it.
+// and edge pieces form a continuous line from the cell to a point of the facility, when the
+// graph's nodes are exact), so such a cell cannot be covered. The margin absorbs rounding in the
+// sums of edge lengths, far above it.
 std::vector<std::uint8_t> beyond_straight_reach(const FacilitySet& facilities, const Demand& demand, double max_reach) {
     const double margin = 1e-6 + 1e-9 * max_reach;
     const FacilityGrid grid(facilities, std::max(max_reach, 50.0), margin);
@@ -168,24 +169,27 @@ void report_islands(const RoadGraph& g, const EdgeIndex& used, const FacilitySet
     std::vector<std::uint8_t> flag(demand.cells.size(), 0);
     // The edges off the largest component: few, so their own index tells quickly whether a point
     // could be nearest to one of them at all.
-    const EdgeIndex others(g, 0, [&g](std::uint32_t e) { return g.edge_component(e) != 0; });
+    std::optional<EdgeIndex> others;
+    const auto make_others = [&] { others.emplace(g, 0, [&g](std::uint32_t e) { return g.edge_component(e) != 0; }); };
     if (!options.largest_component_only) {  // the snap used every edge: its answers say it
         for (const auto& f : facilities.items)
             if (on_island(facility_nearest(f, used))) report_facility(f);
+        if (std::find(snapped.begin(), snapped.end(), kLeftOut) != snapped.end()) make_others();
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, demand.cells.size(), 2048), [&](const auto& r) {
             for (std::size_t i = r.begin(); i < r.end(); ++i) {
                 if (snapped[i] == kSnapped) flag[i] = small_island(g, g.edge_component(demand_pos[i].edge), options.island_nodes);
                 // A cell left out of the snap is asked here, if an edge off the largest component is near enough.
-                else if (snapped[i] == kLeftOut && others.any_within(demand.cells[i].p, access_max))
+                else if (snapped[i] == kLeftOut && others->any_within(demand.cells[i].p, access_max))
                     flag[i] = on_island(used.nearest(demand.cells[i].p, access_max));
             }
         });
     } else {
+        make_others();
         // A point can be nearest to an edge off the largest component only if such an edge lies
         // at least as near as its nearest edge on it (with a margin for rounding). Only the points
         // so flagged are asked against every edge, and their answer is that query's, as it would
         // be for all.
-        const auto contested = [&](Pt p, double nearest_on_largest) { return others.any_within(p, nearest_on_largest * (1 + 1e-9) + 1e-9); };
+        const auto contested = [&](Pt p, double nearest_on_largest) { return others->any_within(p, nearest_on_largest * (1 + 1e-9) + 1e-9); };
         std::vector<std::uint8_t> facility_contested(facilities.items.size(), 0);
         bool any = false;
         for (std::size_t k = 0; k < facilities.items.size(); ++k)
@@ -327,11 +331,13 @@ CoverageResult compute_coverage(const FacilitySet& facilities, const Demand& dem
         const DemandSnap* snap = shared_snap;
         // Cells that no facility reaches even in a straight line, its access legs counted, are
         // uncovered whatever the network: an own snap leaves them out (the snap is the costly part,
-        // and most cells of a city lie beyond every facility's reach). A shared snap has them all.
+        // and often most of a city lies beyond every facility's reach). Only where a network path
+        // is a continuous line (lengths as costs, no gap jumped at a node). A shared snap has them all.
         std::vector<std::uint8_t> beyond;
         if (!snap || snap->largest_component_only != options.largest_component_only || snap->access_cap < access_max ||
             snap->positions.size() != n) {
-            if (options.count_access && graph->costs_are_lengths()) beyond = beyond_straight_reach(facilities, demand, max_reach);
+            if (options.count_access && graph->costs_are_lengths() && graph->nodes_are_exact())
+                beyond = beyond_straight_reach(facilities, demand, max_reach);
             own_snap = snap_demand(*graph, demand, options.largest_component_only, access_max, beyond);
             snap = own_snap.get();
         }

@@ -101,7 +101,9 @@ std::size_t segments_meeting(const Rings& r, const Box& box) {
 bool interiors_certainly_disjoint(const Rings& a, const Rings& b) {
     if (a.ring_count() == 0 || b.ring_count() == 0) return false;
     if (!boxes_meet(a.box, b.box)) return true;
-    if (segments_meeting(a, b.box) * segments_meeting(b, a.box) > DISJOINT_MAX_WORK) return false;
+    // Each segment near the other box is tested against every segment of the other polygon.
+    const std::size_t work = segments_meeting(a, b.box) * b.pts.size() + segments_meeting(b, a.box) * a.pts.size();
+    if (work > DISJOINT_MAX_WORK) return false;
     // Farther than this from a boundary, the crossing count of a rounded midpoint is exact.
     const double tol = 1e-6 + 1e-13 * std::max(max_abs_coordinate(a.box), max_abs_coordinate(b.box));
     return boundary_stays_outside(a, b, tol) && boundary_stays_outside(b, a, tol);

@@ -6,8 +6,8 @@
 
 namespace citycheck::spatial::detail {
 
-// Largest product of the two polygons' segment counts near each other that is tried; larger pairs
-// are left to GEOS.
+// Most segment pairs tried (each segment near the other polygon's box against all of its
+// segments); larger pairs are left to GEOS.
 constexpr std::size_t DISJOINT_MAX_WORK = 1 << 16;
 
 // True when the interiors of a and b (valid polygons, rings oriented as parse_polygonal_wkb leaves

@@ -284,16 +284,23 @@ RoadGraph build_road_graph(const RoadLines& input, const GraphBuildOptions& opti
     });
     for (std::size_t k = 0; k < item_blocks; ++k) block_nodes[k + 1] += block_nodes[k];
     g.m_node_pts.resize(block_nodes[item_blocks]);
+    std::vector<std::uint8_t> block_exact(item_blocks, 1);  // every vertex of the block's nodes at its node's point
     tbb::parallel_for(std::size_t(0), item_blocks, [&](std::size_t k) {
         std::uint32_t id = block_nodes[k];
         for (std::size_t a = block_begin[k], b; a < block_begin[k + 1]; a = b) {
             b = group_end(a);
             if (!is_node(a, b)) continue;
-            g.m_node_pts[id] = clean[items[a].line][items[a].index];
-            for (std::size_t q = a; q < b; ++q) node_of[first_vertex[items[q].line] + items[q].index] = id;
+            const Pt at = clean[items[a].line][items[a].index];
+            g.m_node_pts[id] = at;
+            for (std::size_t q = a; q < b; ++q) {
+                node_of[first_vertex[items[q].line] + items[q].index] = id;
+                const Pt v = clean[items[q].line][items[q].index];
+                if (v.x != at.x || v.y != at.y) block_exact[k] = 0;
+            }
             ++id;
         }
     });
+    g.m_nodes_exact = std::all_of(block_exact.begin(), block_exact.end(), [](std::uint8_t x) { return x != 0; });
     items = {};
     renumber_along_hilbert_curve(g.m_node_pts, node_of);
 

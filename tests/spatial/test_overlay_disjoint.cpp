@@ -68,6 +68,9 @@ TEST(OverlayDisjoint, OverlapsAreNeverProvedApart) {
     Fixture f;
     const auto a = square(0, 0, 20);
     EXPECT_FALSE(f.disjoint(a, a));                                        // the same parcel twice
+    // The same parcel with its ring wound the other way: its edges are a's reversed, yet it is a,
+    // not its neighbour (rings are turned to one orientation before edges are matched).
+    EXPECT_FALSE(f.disjoint(a, polygon({{0, 0}, {0, 20}, {20, 20}, {20, 0}})));
     EXPECT_FALSE(f.disjoint(a, square(10, 10, 20)));                       // crossing boundaries
     EXPECT_FALSE(f.disjoint(a, square(5, 5, 5)));                          // one inside the other
     EXPECT_FALSE(f.disjoint(square(5, 5, 5), a));
@@ -80,6 +83,9 @@ TEST(OverlayDisjoint, APlugFillingAHoleIsApartFromTheRing) {
     const auto donut = polygon({{0, 0}, {60, 0}, {60, 60}, {0, 60}}, {{20, 20}, {20, 40}, {40, 40}, {40, 20}});
     EXPECT_TRUE(f.disjoint(donut, square(20, 20, 20)));
     EXPECT_TRUE(f.disjoint(square(25, 25, 5), donut));  // smaller, inside the hole
+    // The hole wound counter-clockwise and the plug clockwise: the same shapes, the same answer.
+    const auto donut_ccw_hole = polygon({{0, 0}, {60, 0}, {60, 60}, {0, 60}}, {{20, 20}, {40, 20}, {40, 40}, {20, 40}});
+    EXPECT_TRUE(f.disjoint(donut_ccw_hole, polygon({{20, 20}, {20, 40}, {40, 40}, {40, 20}})));
     EXPECT_FALSE(f.disjoint(donut, square(15, 15, 10)));  // reaches into the ring
 }
 

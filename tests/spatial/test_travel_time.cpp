@@ -281,6 +281,30 @@ TEST(Coverage, CellsBeyondEveryReachLeftOutOfTheSnapChangeNothing) {
     }
 }
 
+// The straight-line shortcut only holds where the network distance cannot be shorter than the
+// straight line. Two cases where it can: access legs that do not count, and vertices 4 mm apart
+// joined into one node (within the 1 cm tolerance; the path jumps the gap). Both cells are covered.
+TEST(Coverage, NoCellIsLeftOutWhereTheNetworkCanBeatTheStraightLine) {
+    {  // free access legs: the cell 400 m off the street, 50 m along it from the facility
+        const auto g = graph_of({line("residential", {{-1000, 0}, {1000, 0}})});
+        FacilitySet f;
+        f.items.push_back(point_facility(0, 0, 100));
+        CoverageOptions o;
+        o.count_access = false;
+        o.demand_access_max = 500;
+        EXPECT_EQ(covered(f, point_cells({{50, 400}}), g, o), std::vector<double>{1.0});
+    }
+    {  // a gap of 4 mm jumped at the node at x = 100: 299.999 m along the network, 300.003 m straight
+        const auto g = graph_of({line("residential", {{0, 0}, {100, 0}}), line("residential", {{100.004, 0}, {300.01, 0}})});
+        ASSERT_EQ(g.node_count(), 3u);
+        EXPECT_FALSE(g.nodes_are_exact());
+        FacilitySet f;
+        f.items.push_back(point_facility(0, 0, 300));
+        EXPECT_EQ(covered(f, point_cells({{300.003, 0}}), g), std::vector<double>{1.0});
+    }
+    EXPECT_TRUE(graph_of({line("residential", {{0, 0}, {100, 0}}), line("residential", {{100, 0}, {300, 0}})}).nodes_are_exact());
+}
+
 // Main street: 5 nodes along y = 0. Island: one 100 m segment at y = 500 (2 nodes). With
 // island_nodes 3 the island is small: the facility and the demand cell beside it are reported.
 TEST(NetworkIslands, FacilitiesAndDemandNearASmallIslandAreReported) {

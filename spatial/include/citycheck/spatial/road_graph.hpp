@@ -68,6 +68,10 @@ class RoadGraph {
     const GraphEdge& edge(std::uint32_t e) const { return m_edges[e]; }
     std::span<const GraphEdge> edges() const noexcept { return m_edges; }
     Pt node_point(std::uint32_t n) const { return m_node_pts[n]; }
+    // Whether every vertex joined into a node lies exactly at the node's point. Vertices within the
+    // tolerance but apart are joined too; a path then jumps that gap at the node, so a network
+    // distance can be (by up to the tolerance per node) shorter than the straight line.
+    bool nodes_are_exact() const noexcept { return m_nodes_exact; }
     // One directed arc; cost, target and edge side by side, so relaxing an arc reads one cache line.
     struct Arc {
         double cost;
@@ -117,6 +121,7 @@ class RoadGraph {
     std::vector<std::uint32_t> m_degree;
     std::vector<GraphEdge> m_edges;
     std::vector<Pt> m_node_pts;
+    bool m_nodes_exact = true;
     std::vector<Pt> m_vertices;
     std::vector<double> m_vertex_cum;
     std::vector<std::string> m_class_names;
