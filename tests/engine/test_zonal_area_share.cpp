@@ -221,6 +221,33 @@ TEST(AreaSharePrimitive, UnknownCodeFieldFailsNamingIt) {
     EXPECT_NE(r.table.find("odd")->failure.find("NOPE"), std::string::npos) << r.table.find("odd")->failure;
 }
 
+// Parcels that overlap count twice; the run says so on every indicator over that overlay, with
+// the doubly counted area: here a 100 m × 100 m 0101 parcel lies on the 0101 parcel.
+TEST(AreaSharePrimitive, OverlappingParcelsAreReportedOnTheIndicator) {
+    ct::TempDir tmp;
+    ct::write_synthetic_city(tmp.path());
+    ct::write_layer(tmp / "landuse.gpkg", "DLTB", wkbPolygon,
+                    {{ct::rect_wkt(0, 0, 1000, 2000), {{"DLBM", "0101"}}},
+                     {ct::rect_wkt(1000, 0, 2500, 2000), {{"DLBM", "0702"}}},
+                     {ct::rect_wkt(100, 100, 200, 200), {{"DLBM", "0101"}}}});
+    std::string text = HEALTHCHECK;
+    text = text.substr(0, text.find("indicators:")) + R"(indicators:
+  - id: cultivated_land_area
+    params: {area: planar}
+)";
+    std::ofstream(tmp / "healthcheck.yaml") << text;
+    RunOptions opt;
+    opt.write = false;
+    const auto r = run_healthcheck(load_healthcheck(tmp / "healthcheck.yaml"), opt);
+    ASSERT_EQ(r.failed, 0u);
+    const auto* ind = r.table.find("cultivated_land_area");
+    ASSERT_TRUE(ind);
+    EXPECT_NEAR(ind->levels[2][0].value, 1.01, 1e-9);  // counted twice, as the warning says
+    bool warned = false;
+    for (const auto& w : ind->warnings) warned |= w.find("1 pair(s) of parcels in 'landuse' overlap (10000.000000 m²") != std::string::npos;
+    EXPECT_TRUE(warned) << (ind->warnings.empty() ? std::string("no warnings") : ind->warnings[0]);
+}
+
 // The demo city's own healthcheck.yaml (written by `citycheck demo`) gives the known 25 % community.
 TEST(DemoHealthCheck, CommunityGreenCoverageIsTheKnownAnswer) {
     ct::TempDir tmp("citycheck-demo-run");
