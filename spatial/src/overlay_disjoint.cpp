@@ -100,6 +100,8 @@ std::size_t segments_meeting(const Rings& r, const Box& box) {
 
 bool interiors_certainly_disjoint(const Rings& a, const Rings& b) {
     if (a.ring_count() == 0 || b.ring_count() == 0) return false;
+    const auto finite = [](const Box& x) { return std::isfinite(x.xmin) && std::isfinite(x.ymin) && std::isfinite(x.xmax) && std::isfinite(x.ymax); };
+    if (!finite(a.box) || !finite(b.box)) return false;  // NaN compares false everywhere: prove nothing
     if (!boxes_meet(a.box, b.box)) return true;
     // Each segment near the other box is tested against every segment of the other polygon.
     const std::size_t work = segments_meeting(a, b.box) * b.pts.size() + segments_meeting(b, a.box) * a.pts.size();

@@ -8,6 +8,7 @@
 #include "../../spatial/src/overlay_disjoint.hpp"
 
 #include <cstdio>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -87,6 +88,16 @@ TEST(OverlayDisjoint, APlugFillingAHoleIsApartFromTheRing) {
     const auto donut_ccw_hole = polygon({{0, 0}, {60, 0}, {60, 60}, {0, 60}}, {{20, 20}, {40, 20}, {40, 40}, {20, 40}});
     EXPECT_TRUE(f.disjoint(donut_ccw_hole, polygon({{20, 20}, {20, 40}, {40, 40}, {40, 20}})));
     EXPECT_FALSE(f.disjoint(donut, square(15, 15, 10)));  // reaches into the ring
+}
+
+TEST(OverlayDisjoint, NothingIsProvedForCoordinatesThatAreNotNumbers) {
+    Fixture f;
+    Rings a = f.rings(square(0, 0, 20)), b = f.rings(square(40, 0, 20));
+    EXPECT_TRUE(interiors_certainly_disjoint(a, b));
+    b.pts[1].x = std::numeric_limits<double>::quiet_NaN();
+    b.box.xmax = b.pts[1].x;
+    EXPECT_FALSE(interiors_certainly_disjoint(a, b));
+    EXPECT_FALSE(interiors_certainly_disjoint(b, a));
 }
 
 TEST(OverlayDisjoint, UnmatchedVerticesOnAnEdgeAreLeftToGeos) {
