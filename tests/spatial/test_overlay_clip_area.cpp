@@ -5,6 +5,7 @@
 #include <citycheck/spatial/geos.hpp>
 
 #include "../../spatial/src/overlay_clip_area.hpp"
+#include "overlay_rings.hpp"
 
 #include <cmath>
 #include <random>
@@ -24,11 +25,7 @@ std::string square(double x, double y, double s) {
 
 struct Fixture {
     GeosContext ctx;
-    Rings rings(const std::string& wkt) {
-        Rings r;
-        EXPECT_TRUE(parse_polygonal_wkb(ctx.to_wkb(*ctx.from_wkt(wkt)), r)) << wkt;
-        return r;
-    }
+    Rings rings(const std::string& wkt) { return citycheck::test::parse_rings(ctx, wkt); }
     ZoneBoundary zone(const std::string& wkt) { return ZoneBoundary(rings(wkt)); }
     double geos_area(const std::string& a, const std::string& b) {
         return ctx.area(*ctx.intersection(*ctx.from_wkt(a), *ctx.from_wkt(b)));

@@ -6,6 +6,7 @@
 #include <citycheck/spatial/geos.hpp>
 
 #include "../../spatial/src/overlay_disjoint.hpp"
+#include "overlay_rings.hpp"
 
 #include <cstdio>
 #include <limits>
@@ -22,11 +23,7 @@ constexpr double X0 = 39500000, Y0 = 3300000;  // zone-prefixed GK eastings: the
 
 struct Fixture {
     GeosContext ctx;
-    Rings rings(const std::string& wkt) {
-        Rings r;
-        EXPECT_TRUE(parse_polygonal_wkb(ctx.to_wkb(*ctx.from_wkt(wkt)), r)) << wkt;
-        return r;
-    }
+    Rings rings(const std::string& wkt) { return citycheck::test::parse_rings(ctx, wkt); }
     bool disjoint(const std::string& a, const std::string& b) { return interiors_certainly_disjoint(rings(a), rings(b)); }
     bool geos_interiors_meet(const std::string& a, const std::string& b) {
         return GEOSRelatePattern_r(ctx.get(), ctx.from_wkt(a).get(), ctx.from_wkt(b).get(), "T********") == 1;

@@ -125,24 +125,37 @@ TEST(LandSchemeTest, DataDirOverride) {
     EXPECT_EQ(s.classes().size(), 1u);
 }
 
-TEST(BoxIndexTest, MatchesBruteForce) {
-    std::mt19937 rng(7);
-    std::uniform_real_distribution<double> u(0, 1000), w(0, 30);
+namespace {
+// n random boxes: corners in [0, extent)², sides in [0, side).
+std::vector<Box> random_boxes(std::mt19937& rng, std::size_t n, double extent, double side) {
+    std::uniform_real_distribution<double> u(0, extent), w(0, side);
     std::vector<Box> boxes;
-    for (int i = 0; i < 3000; ++i) {
+    for (std::size_t i = 0; i < n; ++i) {
         const double x = u(rng), y = u(rng);
         boxes.push_back({x, y, x + w(rng), y + w(rng)});
     }
-    const BoxIndex index(boxes, 8);
-    for (int q = 0; q < 200; ++q) {
+    return boxes;
+}
+// Random probes (sides up to probe_side) answer as a scan of every box, in ascending item order.
+void expect_queries_like_brute_force(const BoxIndex& index, const std::vector<Box>& boxes, std::mt19937& rng, int probes, double extent,
+                                     double probe_side) {
+    std::uniform_real_distribution<double> u(0, extent), w(0, probe_side);
+    for (int q = 0; q < probes; ++q) {
         const double x = u(rng), y = u(rng);
-        const Box probe{x, y, x + 3 * w(rng), y + 3 * w(rng)};
+        const Box probe{x, y, x + w(rng), y + w(rng)};
         std::vector<std::uint32_t> got, want;
         index.query(probe, got);
         for (std::uint32_t i = 0; i < boxes.size(); ++i)
             if (boxes[i].intersects(probe)) want.push_back(i);
-        ASSERT_EQ(got, want);
+        ASSERT_EQ(got, want) << boxes.size() << " boxes";
     }
+}
+}  // namespace
+
+TEST(BoxIndexTest, MatchesBruteForce) {
+    std::mt19937 rng(7);
+    const auto boxes = random_boxes(rng, 3000, 1000, 30);
+    expect_queries_like_brute_force(BoxIndex(boxes, 8), boxes, rng, 200, 1000, 90);
     std::vector<std::uint32_t> none;
     BoxIndex().query(Box{0, 0, 1, 1}, none);
     EXPECT_TRUE(none.empty());
@@ -152,23 +165,10 @@ TEST(BoxIndexTest, MatchesBruteForce) {
 // groups hold every item once, each inside its group's box.
 TEST(BoxIndexTest, SmallTreesAndGroupsCoverEveryItemOnce) {
     std::mt19937 rng(11);
-    std::uniform_real_distribution<double> u(0, 100), w(0, 10);
     for (std::size_t n : {1, 2, 8, 9, 64, 65, 1000}) {
-        std::vector<Box> boxes;
-        for (std::size_t i = 0; i < n; ++i) {
-            const double x = u(rng), y = u(rng);
-            boxes.push_back({x, y, x + w(rng), y + w(rng)});
-        }
+        const auto boxes = random_boxes(rng, n, 100, 10);
         const BoxIndex index(boxes, 8);
-        for (int q = 0; q < 50; ++q) {
-            const double x = u(rng), y = u(rng);
-            const Box probe{x, y, x + 2 * w(rng), y + 2 * w(rng)};
-            std::vector<std::uint32_t> got, want;
-            index.query(probe, got);
-            for (std::uint32_t i = 0; i < boxes.size(); ++i)
-                if (boxes[i].intersects(probe)) want.push_back(i);
-            ASSERT_EQ(got, want) << n;
-        }
+        expect_queries_like_brute_force(index, boxes, rng, 50, 100, 20);
         std::vector<int> seen(n, 0);
         for (std::size_t g = 0; g < index.group_count(); ++g) {
             const Box& gb = index.group_box(g);
