@@ -171,61 +171,67 @@ OverlayResult overlay(const OverlayZones& zones_in, const ParcelSet& parcels, co
     return out;
 }
 
+namespace {
+
+struct OverlapFound {
+    std::uint32_t other;
+    double area;
+};
+
+// One thread's GEOS context and buffers for the overlap check.
+struct OverlapWorker {
+    GeosContext ctx;
+    std::vector<std::uint32_t> candidates;
+    detail::Rings ri, rj;
+};
+
+// The parcels j > i among the candidates whose interiors overlap parcel i's, with the area.
+void overlaps_of(const ParcelSet& parcels, std::uint32_t i, OverlapWorker& w, std::vector<OverlapFound>& out) {
+    const auto& ctx = w.ctx;
+    GeomPtr gi;
+    PreparedPtr pi;
+    int ri_parsed = -1;  // parsed into w.ri: -1 not yet, 0 failed, 1 done
+    const Box& bi = parcels.boxes[i];
+    for (const std::uint32_t j : w.candidates) {
+        if (j <= i) continue;
+        const Box& bj = parcels.boxes[j];
+        // Interiors can only overlap where the boxes overlap with positive area.
+        if (std::min(bi.xmax, bj.xmax) <= std::max(bi.xmin, bj.xmin) || std::min(bi.ymax, bj.ymax) <= std::max(bi.ymin, bj.ymin)) continue;
+        // Neighbours in a clean tessellation share edges: proved apart without GEOS.
+        if (ri_parsed < 0) ri_parsed = detail::parse_polygonal_wkb(parcels.geometry(i), w.ri);
+        if (ri_parsed && detail::parse_polygonal_wkb(parcels.geometry(j), w.rj) && detail::interiors_certainly_disjoint(w.ri, w.rj))
+            continue;
+        if (!gi) {
+            gi = ctx.from_wkb(parcels.geometry(i));
+            pi = ctx.prepare(*gi);
+        }
+        GeomPtr gj = ctx.from_wkb(parcels.geometry(j));
+        if (GEOSPreparedIntersects_r(ctx.get(), pi.get(), gj.get()) != 1) continue;
+        // Neighbours in a tessellation touch; only pairs whose interiors meet are clipped.
+        const char interiors = GEOSRelatePattern_r(ctx.get(), gi.get(), gj.get(), "T********");
+        ctx.check(interiors != 2, "relate parcels");
+        if (interiors != 1) continue;
+        const double a = ctx.area(*ctx.intersection(*gi, *gj));
+        if (a > OVERLAP_NOISE_M2) out.push_back({j, a});
+    }
+}
+
+}  // namespace
+
 OverlapReport find_overlaps(const ParcelSet& parcels, const Progress& progress) {
-    struct Found {
-        std::uint32_t other;
-        double area;
-    };
-    struct Worker {
-        GeosContext ctx;
-        std::vector<std::uint32_t> candidates;
-        detail::Rings ri, rj;
-    };
     const std::size_t n = parcels.size();
-    std::vector<std::vector<Found>> found(n);
-    PerThread<Worker> workers([] { return Worker{GeosContext(), {}, {}, {}}; });
+    std::vector<std::vector<OverlapFound>> found(n);
+    PerThread<OverlapWorker> workers([] { return OverlapWorker{GeosContext(), {}, {}, {}}; });
     ProgressCounter counter(progress, n, "checking parcel overlaps");
     // Parcels in packed groups of neighbours: one index query per group, then each parcel of the
     // group against the group's candidates (ascending, so each parcel's pairs come in order).
-    const std::size_t groups = parcels.index.group_count();
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, groups, 16), [&](const tbb::blocked_range<std::size_t>& r) {
-        Worker& w = workers.local();
-        const auto& ctx = w.ctx;
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, parcels.index.group_count(), 16), [&](const tbb::blocked_range<std::size_t>& r) {
+        OverlapWorker& w = workers.local();
         std::size_t done = 0;
         for (std::size_t g = r.begin(); g != r.end(); ++g) {
             w.candidates.clear();
             parcels.index.query(parcels.index.group_box(g), w.candidates);
-            for (const std::uint32_t i : parcels.index.group_items(g)) {
-                ++done;
-                GeomPtr gi;
-                PreparedPtr pi;
-                int ri_parsed = -1;  // parsed into w.ri: -1 not yet, 0 failed, 1 done
-                const Box& bi = parcels.boxes[i];
-                for (const std::uint32_t j : w.candidates) {
-                    if (j <= i) continue;
-                    const Box& bj = parcels.boxes[j];
-                    // Interiors can only overlap where the boxes overlap with positive area.
-                    if (std::min(bi.xmax, bj.xmax) <= std::max(bi.xmin, bj.xmin) || std::min(bi.ymax, bj.ymax) <= std::max(bi.ymin, bj.ymin))
-                        continue;
-                    // Neighbours in a clean tessellation share edges: proved apart without GEOS.
-                    if (ri_parsed < 0) ri_parsed = detail::parse_polygonal_wkb(parcels.geometry(i), w.ri);
-                    if (ri_parsed && detail::parse_polygonal_wkb(parcels.geometry(j), w.rj) &&
-                        detail::interiors_certainly_disjoint(w.ri, w.rj))
-                        continue;
-                    if (!gi) {
-                        gi = ctx.from_wkb(parcels.geometry(i));
-                        pi = ctx.prepare(*gi);
-                    }
-                    GeomPtr gj = ctx.from_wkb(parcels.geometry(j));
-                    if (GEOSPreparedIntersects_r(ctx.get(), pi.get(), gj.get()) != 1) continue;
-                    // Neighbours in a tessellation touch; only pairs whose interiors meet are clipped.
-                    const char interiors = GEOSRelatePattern_r(ctx.get(), gi.get(), gj.get(), "T********");
-                    ctx.check(interiors != 2, "relate parcels");
-                    if (interiors != 1) continue;
-                    const double a = ctx.area(*ctx.intersection(*gi, *gj));
-                    if (a > OVERLAP_NOISE_M2) found[i].push_back({j, a});
-                }
-            }
+            for (const std::uint32_t i : parcels.index.group_items(g)) overlaps_of(parcels, i, w, found[i]), ++done;
         }
         counter.step(done);
     });
