@@ -315,8 +315,9 @@ struct ChunkReader {
     int code_idx, area_idx;
     bool measure;
 
-    // Reads every feature the layer returns (filters already set). expected > 0 drives progress.
-    RawChunk read(OGRLayer& layer, const Progress& progress, GIntBig expected) const {
+    // Reads every feature the layer returns (filters already set), counting them into `read`
+    // (shared by the ranges read at the same time; it reports progress and may cancel).
+    RawChunk read(OGRLayer& layer, ProgressCounter& read, GIntBig expected) const {
         ChunkBuilder b{area_idx >= 0, measure, {}, {}, {}};
         if (expected > 0) b.chunk.features.reserve(static_cast<std::size_t>(expected));
         layer.ResetReading();
@@ -328,15 +329,16 @@ struct ChunkReader {
             std::optional<double> area;
             if (area_idx >= 0 && f->IsFieldSetAndNotNull(area_idx)) area = f->GetFieldAsDouble(area_idx);
             b.add(f->GetFID(), f->IsFieldSetAndNotNull(code_idx) ? f->GetFieldAsString(code_idx) : "", at, area);
-            report_progress(b.chunk.features.size(), progress, expected);
+            count(b.chunk.report.read, read);
         }
+        read.step(b.chunk.report.read % kProgressStep);
         if (!errors.last_error().empty())
             throw InputError("reading the parcels failed: " + errors.last_error(), ErrorContext{src.path, layer.GetName(), {}, {}});
         return std::move(b.chunk);
     }
 
     // The same from the rows of a GeoPackage table read through SQLite.
-    RawChunk read_direct(detail::GpkgRows& rows, const Progress& progress, GIntBig expected) const {
+    RawChunk read_direct(detail::GpkgRows& rows, ProgressCounter& read, GIntBig expected) const {
         ChunkBuilder b{area_idx >= 0, measure, {}, {}, {}};
         if (expected > 0) b.chunk.features.reserve(static_cast<std::size_t>(expected));
         GdalErrorScope errors;
@@ -346,17 +348,18 @@ struct ChunkReader {
             const std::size_t at = b.chunk.bytes.size();
             if (!read_blob(row, b.chunk.report, b.chunk.bytes)) continue;
             b.add(row.fid, row.code, at, row.area_null ? std::nullopt : std::optional<double>(row.area));
-            report_progress(b.chunk.features.size(), progress, expected);
+            count(b.chunk.report.read, read);
         }
+        read.step(b.chunk.report.read % kProgressStep);
         // An OGR error while making a geometry would have failed the OGR read: let OGR decide.
         if (!errors.last_error().empty()) throw DirectReadUnsupported(errors.last_error());
         return std::move(b.chunk);
     }
 
   private:
-    static void report_progress(std::size_t done, const Progress& progress, GIntBig expected) {
-        if (done % 65536 == 0 && expected > 0)
-            progress.report(0.4 * static_cast<double>(done) / static_cast<double>(expected), "reading parcels");
+    static constexpr std::size_t kProgressStep = 16384;
+    static void count(std::size_t done, ProgressCounter& read) {
+        if (done % kProgressStep == 0) read.step(kProgressStep);
     }
 };
 
@@ -453,7 +456,7 @@ std::optional<detail::GpkgTable> direct_table(GDALDataset& ds, OGRLayer& layer, 
 
 // A GeoPackage table through SQLite: one connection per FID range (or one for the whole table).
 std::vector<RawChunk> read_chunks_direct(const detail::GpkgTable& table, OGRLayer& layer, const ParcelSource& src,
-                                         const std::vector<FidRange>& ranges, const ChunkReader& reader, const Progress& progress) {
+                                         const std::vector<FidRange>& ranges, const ChunkReader& reader, ProgressCounter& read) {
     // Opened and prepared once up front: a filter that only GDAL's connection knows (its SQL
     // functions) fails here and leaves the layer to OGR.
     std::optional<detail::GpkgRows> whole;
@@ -464,7 +467,7 @@ std::vector<RawChunk> read_chunks_direct(const detail::GpkgTable& table, OGRLaye
     }
     std::vector<RawChunk> chunks(std::max<std::size_t>(ranges.size(), 1));
     if (ranges.empty()) {
-        chunks[0] = reader.read_direct(*whole, progress, layer.GetFeatureCount(FALSE));
+        chunks[0] = reader.read_direct(*whole, read, layer.GetFeatureCount(FALSE));
         return chunks;
     }
     whole.reset();
@@ -486,7 +489,7 @@ std::vector<RawChunk> read_chunks_direct(const detail::GpkgTable& table, OGRLaye
     tbb::parallel_for(std::size_t(0), ranges.size(), [&](std::size_t i) {
         auto& rows = connections.local();
         rows.restart(ranges[i].first, ranges[i].second);
-        chunks[i] = reader.read_direct(rows, Progress(), -1);
+        chunks[i] = reader.read_direct(rows, read, -1);
     });
     return chunks;
 }
@@ -494,10 +497,10 @@ std::vector<RawChunk> read_chunks_direct(const detail::GpkgTable& table, OGRLaye
 // Any layer through OGR: a GeoPackage in FID ranges on one handle each, anything else serially
 // (OGR handles are single-threaded).
 std::vector<RawChunk> read_chunks_ogr(OGRLayer& layer, const ParcelSource& src, const std::vector<FidRange>& ranges,
-                                      const ChunkReader& reader, const Progress& progress) {
+                                      const ChunkReader& reader, ProgressCounter& read) {
     std::vector<RawChunk> chunks(std::max<std::size_t>(ranges.size(), 1));
     if (ranges.empty()) {
-        chunks[0] = reader.read(layer, progress, layer.GetFeatureCount(FALSE));
+        chunks[0] = reader.read(layer, read, layer.GetFeatureCount(FALSE));
         return chunks;
     }
     const std::string name = layer.GetName();
@@ -507,7 +510,7 @@ std::vector<RawChunk> read_chunks_ogr(OGRLayer& layer, const ParcelSource& src, 
         auto own = open_dataset(src.path, DatasetKind::vector, vector_open_options(src.path, src.encoding));
         OGRLayer& l = choose_layer(*own, src.path, name, nullptr);
         apply_filters(l, src, range_filters[i]);
-        chunks[i] = reader.read(l, Progress(), -1);
+        chunks[i] = reader.read(l, read, -1);
     });
     return chunks;
 }
@@ -585,9 +588,14 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
         measured_at_read = quick_possible && (threads == 1 || !ranges.empty());
         const ChunkReader reader{src, code_idx, area_idx, measured_at_read};
         std::string why_ogr;
+        // Progress over the features read by all ranges together; a cancel (the user's, or a
+        // sibling loader that failed) stops the reading at the next percent.
+        const Progress read_progress = progress.scaled(0.0, 0.4);  // outlives the counters
+        const auto expected = static_cast<std::size_t>(std::max<GIntBig>(layer.GetFeatureCount(FALSE), 0));
         if (const auto table = direct_table(*ds, layer, src, code_idx, area_idx, why_ogr)) {
             try {
-                chunks = read_chunks_direct(*table, layer, src, ranges, reader, progress);
+                ProgressCounter read(read_progress, expected, "reading parcels");
+                chunks = read_chunks_direct(*table, layer, src, ranges, reader, read);
                 set.reader = "gpkg-direct";
             } catch (const DirectReadUnsupported& e) {
                 why_ogr = e.what();
@@ -595,7 +603,8 @@ ParcelSet load_parcels(const ParcelSource& src, const AreaSpec& area, const Prog
         }
         if (set.reader.empty()) {
             log::debug("parcels read by OGR: " + why_ogr);
-            chunks = read_chunks_ogr(layer, src, fid_ranges(*ds, layer, threads, 4), reader, progress);
+            ProgressCounter read(read_progress, expected, "reading parcels");
+            chunks = read_chunks_ogr(layer, src, fid_ranges(*ds, layer, threads, 4), reader, read);
             set.reader = "ogr";
         }
     }

@@ -18,6 +18,14 @@ Progress Progress::scaled(double begin, double end) const {
     return child;
 }
 
+Progress Progress::until(const std::atomic<bool>& stop) const {
+    return Progress([parent = *this, &stop](double fraction, std::string_view stage) {
+        if (stop.load()) return false;
+        parent.report(fraction, stage);
+        return true;
+    });
+}
+
 ProgressCounter::ProgressCounter(const Progress& progress, std::size_t total, std::string stage)
     : m_progress(progress), m_total(std::max<std::size_t>(total, 1)), m_stage(std::move(stage)) {}
 

@@ -23,6 +23,10 @@ class Progress {
     // A child covering [begin, end] of this one's range (GDAL's scaled progress).
     Progress scaled(double begin, double end) const;
 
+    // The same progress, also cancelled as soon as `stop` is set (e.g. by a sibling task that
+    // failed): its next report throws Cancelled. `stop` must outlive it.
+    Progress until(const std::atomic<bool>& stop) const;
+
   private:
     ProgressFn m_fn;
     double m_begin = 0.0;

@@ -4,7 +4,10 @@
 // first's before the second's, as when they run in turn.
 #pragma once
 
+#include <atomic>
 #include <exception>
+
+#include <citycheck/core/error.hpp>
 
 #include <tbb/parallel_invoke.h>
 
@@ -30,6 +33,32 @@ void run_both(First&& first, Second&& second) {
         });
     if (first_error) std::rethrow_exception(first_error);
     if (second_error) std::rethrow_exception(second_error);
+}
+
+// As run_both, but a failure of either asks the other to give up: each gets `stop`, set at the
+// first failure, to pass on (e.g. as Progress::until(stop)), so that it throws Cancelled at its
+// next report instead of finishing work whose result is lost. A Cancelled that answers such a stop
+// gives way to the error that caused it; otherwise the first's error comes first, as in run_both.
+template <class First, class Second>
+void run_both_until_error(First&& first, Second&& second) {
+    std::atomic<bool> stop{false};
+    std::exception_ptr first_error, second_error;
+    bool first_stopped = false, second_stopped = false;
+    const auto guarded = [&stop](auto& work, std::exception_ptr& error, bool& stopped) {
+        try {
+            work(static_cast<const std::atomic<bool>&>(stop));
+        } catch (const Cancelled&) {
+            error = std::current_exception();
+            stopped = stop.exchange(true);  // already set: the other failed first, this only obeyed
+        } catch (...) {
+            error = std::current_exception();
+            stop.store(true);
+        }
+    };
+    tbb::parallel_invoke([&] { guarded(first, first_error, first_stopped); }, [&] { guarded(second, second_error, second_stopped); });
+    if (first_error && !(first_stopped && second_error)) std::rethrow_exception(first_error);
+    if (second_error && !(second_stopped && first_error && !first_stopped)) std::rethrow_exception(second_error);
+    if (first_error) std::rethrow_exception(first_error);
 }
 
 }  // namespace citycheck
