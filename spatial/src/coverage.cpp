@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 
 #include <tbb/parallel_for.h>
 
@@ -60,12 +61,9 @@ class FacilityGrid {
     }
     // Smallest effective distance d + (max_reach - reach) over facilities that reach p; +inf if none.
     std::pair<double, std::uint32_t> nearest(Pt p, double max_reach) const {
-        if (m_buckets.empty() || p.x < m_x0 || p.y < m_y0) return {kUnreached, kNoLabel};
-        const long long c = col(p.x), r = row(p.y);
-        if (c >= m_cols || r >= m_rows || c < 0 || r < 0) return {kUnreached, kNoLabel};
         double best = kUnreached;
         std::uint32_t label = kNoLabel;
-        for (std::uint32_t i : m_buckets[static_cast<std::size_t>(r * m_cols + c)]) {
+        for (std::uint32_t i : bucket(p)) {
             const Facility& f = m_set.items[i];
             const double d = facility_distance(f, p);
             if (d > f.reach) continue;
@@ -78,10 +76,7 @@ class FacilityGrid {
     // Whether some facility lies within its reach + margin of p, in a straight line (the grid
     // must have been built with at least this margin).
     bool any_within_reach(Pt p, double margin) const {
-        if (m_buckets.empty() || p.x < m_x0 || p.y < m_y0) return false;
-        const long long c = col(p.x), r = row(p.y);
-        if (c >= m_cols || r >= m_rows || c < 0 || r < 0) return false;
-        for (std::uint32_t i : m_buckets[static_cast<std::size_t>(r * m_cols + c)]) {
+        for (std::uint32_t i : bucket(p)) {
             const Facility& f = m_set.items[i];
             const double limit = f.reach + margin;
             if (f.is_polygon ? facility_distance(f, p) <= limit  // squares for points: no hypot() per cell
@@ -93,9 +88,7 @@ class FacilityGrid {
 
     template <class Fn>
     void for_each_reaching(Pt p, Fn&& fn) const {
-        if (m_buckets.empty() || p.x < m_x0 || p.y < m_y0) return;
-        const long long c = col(p.x), r = row(p.y);
-        for (std::uint32_t i : m_buckets[static_cast<std::size_t>(r * m_cols + c)]) {
+        for (std::uint32_t i : bucket(p)) {
             const Facility& f = m_set.items[i];
             const double d = facility_distance(f, p);
             if (d <= f.reach) fn(i);
@@ -103,6 +96,11 @@ class FacilityGrid {
     }
 
   private:
+    // The facilities whose grown box may hold p (none left or below the grid; col/row clamp the rest).
+    std::span<const std::uint32_t> bucket(Pt p) const {
+        if (m_buckets.empty() || p.x < m_x0 || p.y < m_y0) return {};
+        return m_buckets[static_cast<std::size_t>(row(p.y) * m_cols + col(p.x))];
+    }
     long long col(double x) const { return std::min(m_cols - 1, std::max(0LL, static_cast<long long>((x - m_x0) / m_cell))); }
     long long row(double y) const { return std::min(m_rows - 1, std::max(0LL, static_cast<long long>((y - m_y0) / m_cell))); }
     const FacilitySet& m_set;

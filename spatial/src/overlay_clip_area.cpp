@@ -23,9 +23,6 @@ bool near_segment(XY p, XY a, XY b, double tol) noexcept {
     return dx * dx + dy * dy <= tol * tol;
 }
 
-Box segment_box(XY a, XY b, double pad) noexcept {
-    return {std::min(a.x, b.x) - pad, std::min(a.y, b.y) - pad, std::max(a.x, b.x) + pad, std::max(a.y, b.y) + pad};
-}
 
 class WkbReader {
   public:

@@ -9,6 +9,7 @@
 // edge running along the zone boundary, the answer is "degenerate" and the caller clips with GEOS.
 #include <citycheck/spatial/geos.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -36,6 +37,11 @@ struct Rings {
 // Parses ISO/OGC WKB (either byte order, 2D/Z/M/ZM) of a Polygon or MultiPolygon into out.
 // Returns false for anything else (the caller falls back to GEOS).
 bool parse_polygonal_wkb(std::span<const unsigned char> wkb, Rings& out);
+
+// The box of segment a–b, grown by pad.
+inline Box segment_box(XY a, XY b, double pad = 0) noexcept {
+    return {std::min(a.x, b.x) - pad, std::min(a.y, b.y) - pad, std::max(a.x, b.x) + pad, std::max(a.y, b.y) + pad};
+}
 
 // Crossing number of p against rings, half-open in y: 1 inside, 0 outside; -1 when p lies within
 // tol of a ring.

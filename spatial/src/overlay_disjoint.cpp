@@ -37,9 +37,7 @@ enum class Meet { apart, twin, unknown };
 // most an endpoint and nothing else, `twin` when q is p reversed (a shared edge), `unknown` for
 // anything else (crossing, touching, overlapping, or too close to tell).
 Meet meet(XY p0, XY p1, XY q0, XY q1) {
-    if (std::max(p0.x, p1.x) < std::min(q0.x, q1.x) || std::max(q0.x, q1.x) < std::min(p0.x, p1.x) ||
-        std::max(p0.y, p1.y) < std::min(q0.y, q1.y) || std::max(q0.y, q1.y) < std::min(p0.y, p1.y))
-        return Meet::apart;
+    if (!segment_box(p0, p1).intersects(segment_box(q0, q1))) return Meet::apart;
     const bool s00 = same(p0, q0), s01 = same(p0, q1), s10 = same(p1, q0), s11 = same(p1, q1);
     if (s01 && s10) return Meet::twin;
     if ((s00 && s11) || (s00 && s01) || (s10 && s11)) return Meet::unknown;  // the same edge, or degenerate
@@ -54,10 +52,6 @@ Meet meet(XY p0, XY p1, XY q0, XY q1) {
     if (o3 != 0 && o3 == o4) return Meet::apart;
     return Meet::unknown;
 }
-
-bool boxes_meet(const Box& a, const Box& b) { return a.xmin <= b.xmax && b.xmin <= a.xmax && a.ymin <= b.ymax && b.ymin <= a.ymax; }
-
-Box box_of(XY p, XY q) { return {std::min(p.x, q.x), std::min(p.y, q.y), std::max(p.x, q.x), std::max(p.y, q.y)}; }
 
 template <class Fn>
 void for_each_segment(const Rings& r, Fn&& fn) {
@@ -74,7 +68,7 @@ double max_abs_coordinate(const Box& b) { return std::max({std::abs(b.xmin), std
 bool boundary_stays_outside(const Rings& a, const Rings& b, double tol) {
     bool ok = true;
     for_each_segment(a, [&](XY p0, XY p1) {
-        if (!ok || !boxes_meet(box_of(p0, p1), b.box)) return;  // away from b: outside it
+        if (!ok || !segment_box(p0, p1).intersects(b.box)) return;  // away from b: outside it
         bool twin = false;
         for_each_segment(b, [&](XY q0, XY q1) {
             if (!ok) return;
@@ -92,7 +86,7 @@ bool boundary_stays_outside(const Rings& a, const Rings& b, double tol) {
 
 std::size_t segments_meeting(const Rings& r, const Box& box) {
     std::size_t n = 0;
-    for_each_segment(r, [&](XY p, XY q) { n += boxes_meet(box_of(p, q), box); });
+    for_each_segment(r, [&](XY p, XY q) { n += segment_box(p, q).intersects(box); });
     return n;
 }
 
@@ -102,7 +96,7 @@ bool interiors_certainly_disjoint(const Rings& a, const Rings& b) {
     if (a.ring_count() == 0 || b.ring_count() == 0) return false;
     const auto finite = [](const Box& x) { return std::isfinite(x.xmin) && std::isfinite(x.ymin) && std::isfinite(x.xmax) && std::isfinite(x.ymax); };
     if (!finite(a.box) || !finite(b.box)) return false;  // NaN compares false everywhere: prove nothing
-    if (!boxes_meet(a.box, b.box)) return true;
+    if (!a.box.intersects(b.box)) return true;
     // Each segment near the other box is tested against every segment of the other polygon.
     const std::size_t work = segments_meeting(a, b.box) * b.pts.size() + segments_meeting(b, a.box) * a.pts.size();
     if (work > DISJOINT_MAX_WORK) return false;

@@ -43,22 +43,22 @@ template <class First, class Second>
 void run_both_until_error(First&& first, Second&& second) {
     std::atomic<bool> stop{false};
     std::exception_ptr first_error, second_error;
-    bool first_stopped = false, second_stopped = false;
-    const auto guarded = [&stop](auto& work, std::exception_ptr& error, bool& stopped) {
+    bool first_obeyed = false, second_obeyed = false;  // ended by Cancelled after the other had failed
+    const auto guarded = [&stop](auto& work, std::exception_ptr& error, bool& obeyed) {
         try {
             work(static_cast<const std::atomic<bool>&>(stop));
         } catch (const Cancelled&) {
             error = std::current_exception();
-            stopped = stop.exchange(true);  // already set: the other failed first, this only obeyed
+            obeyed = stop.exchange(true);  // already set: the other failed first, this only obeyed
         } catch (...) {
             error = std::current_exception();
             stop.store(true);
         }
     };
-    tbb::parallel_invoke([&] { guarded(first, first_error, first_stopped); }, [&] { guarded(second, second_error, second_stopped); });
-    if (first_error && !(first_stopped && second_error)) std::rethrow_exception(first_error);
-    if (second_error && !(second_stopped && first_error && !first_stopped)) std::rethrow_exception(second_error);
+    tbb::parallel_invoke([&] { guarded(first, first_error, first_obeyed); }, [&] { guarded(second, second_error, second_obeyed); });
+    if (first_obeyed && second_error) std::rethrow_exception(second_error);
     if (first_error) std::rethrow_exception(first_error);
+    if (second_error) std::rethrow_exception(second_error);
 }
 
 }  // namespace citycheck
