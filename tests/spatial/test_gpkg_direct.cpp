@@ -8,11 +8,13 @@
 #include <cstring>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <tbb/task_arena.h>
 
 #include <citycheck/core/error.hpp>
+#include <citycheck/core/progress.hpp>
 #include <citycheck/spatial/gdal.hpp>
 #include <citycheck/spatial/overlay.hpp>
 
@@ -473,6 +475,29 @@ TEST(GpkgDirectTest, LargeLayerReadInParallelRangesIsTheSameForAnyThreadCount) {
     const auto via_ogr = in_arena(2, true, with_parameter);
     EXPECT_EQ(via_ogr.reader, "ogr");
     expect_same(via_ogr, in_arena(1, false, with_parameter), "a filter with an SQL parameter");
+    // The ranges read in parallel report progress as they go (both readers), so a cancel (the
+    // user's, or `landuse` when the zones failed) stops the reading itself, not only what follows.
+    for (bool direct : {true, false}) {
+        SCOPED_TRACE(direct ? "direct" : "ogr");
+        ParcelSource ps;
+        ps.path = path;
+        ps.code_field = "DLBM";
+        ps.gpkg_direct = direct;
+        std::vector<double> reading;
+        const Progress record([&](double f, std::string_view stage) {
+            if (stage == "reading parcels") reading.push_back(f);
+            return true;
+        });
+        tbb::task_arena(2).execute([&] { (void)load_parcels(ps, AreaSpec{}, record); });
+        EXPECT_GT(std::count_if(reading.begin(), reading.end(), [](double f) { return f > 0 && f < 1; }), 2);
+        bool preparing = false;
+        const Progress cancel_while_reading([&](double f, std::string_view stage) {
+            preparing = preparing || stage != "reading parcels";
+            return !(stage == "reading parcels" && f > 0.1);
+        });
+        EXPECT_THROW(tbb::task_arena(2).execute([&] { (void)load_parcels(ps, AreaSpec{}, cancel_while_reading); }), Cancelled);
+        EXPECT_FALSE(preparing);  // stopped during the read
+    }
 }
 
 TEST(GpkgDirectTest, OgrReadsWhatTheDirectReaderCannotRepeatExactly) {
